@@ -1,0 +1,590 @@
+package io.smartstick.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the smart-stick load balancer, bound from {@code smartstick.*}. Names
+ * mirror the original {@code config.json} in kebab-case.
+ *
+ * @author smart-stick
+ */
+@ConfigurationProperties(SmartStickProperties.PREFIX)
+public class SmartStickProperties {
+
+	/**
+	 * Prefix of every smart-stick property.
+	 */
+	public static final String PREFIX = "smartstick";
+
+	/**
+	 * Whether to enable the smart-stick load balancer.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Name of the balancing strategy for new clients: round-robin, least-connections,
+	 * random, or the name of a custom BalancingStrategy bean.
+	 */
+	private String strategy = "round-robin";
+
+	/**
+	 * Location of an original-format config.json to read settings from (file path or
+	 * "classpath:" location). Command-line properties still win over its values.
+	 */
+	private String configFile;
+
+	/**
+	 * Backends to balance across.
+	 */
+	private List<Backend> backends = new ArrayList<>();
+
+	private final Health health = new Health();
+
+	private final Sticky sticky = new Sticky();
+
+	private final Status status = new Status();
+
+	private final Proxy proxy = new Proxy();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getStrategy() {
+		return this.strategy;
+	}
+
+	public void setStrategy(String strategy) {
+		this.strategy = strategy;
+	}
+
+	public String getConfigFile() {
+		return this.configFile;
+	}
+
+	public void setConfigFile(String configFile) {
+		this.configFile = configFile;
+	}
+
+	public List<Backend> getBackends() {
+		return this.backends;
+	}
+
+	public void setBackends(List<Backend> backends) {
+		this.backends = backends;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Sticky getSticky() {
+		return this.sticky;
+	}
+
+	public Status getStatus() {
+		return this.status;
+	}
+
+	public Proxy getProxy() {
+		return this.proxy;
+	}
+
+	/**
+	 * One backend server. Health settings left unset fall back to {@code smartstick.health.*}.
+	 */
+	public static class Backend {
+
+		/**
+		 * Unique non-negative integer identifying the backend; it is the value of the sticky
+		 * cookie and of the x-backend-id response header.
+		 */
+		private String id;
+
+		/**
+		 * Base URL of the backend, http or https, for example "http://localhost:5000".
+		 */
+		private String url;
+
+		/**
+		 * Relative share of new clients. 0 drains the backend: no new clients, sticky clients
+		 * stay.
+		 */
+		private int weight = 1;
+
+		/**
+		 * Email address to notify when the backend goes down or recovers.
+		 */
+		private String owner;
+
+		/**
+		 * Health check path for this backend. Defaults to smartstick.health.path.
+		 */
+		private String healthPath;
+
+		/**
+		 * HTTP method of this backend's health check. Defaults to smartstick.health.method.
+		 */
+		private String healthMethod;
+
+		/**
+		 * Health algorithm for this backend: "http" or "http-status". Defaults to
+		 * smartstick.health.algorithm.
+		 */
+		private String healthAlgorithm;
+
+		/**
+		 * Timeout of this backend's health check. Defaults to smartstick.health.timeout. If a
+		 * duration suffix is not specified, milliseconds will be used.
+		 */
+		private Duration healthTimeout;
+
+		/**
+		 * Headers sent with this backend's health check, replacing smartstick.health.headers.
+		 */
+		private Map<String, String> healthHeaders = new LinkedHashMap<>();
+
+		/**
+		 * Name of the HealthCheck bean that decides this backend's health. Defaults to
+		 * smartstick.health.check.
+		 */
+		private String healthCheck;
+
+		public String getId() {
+			return this.id;
+		}
+
+		public void setId(String id) {
+			this.id = id;
+		}
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
+
+		public String getOwner() {
+			return this.owner;
+		}
+
+		public void setOwner(String owner) {
+			this.owner = owner;
+		}
+
+		public String getHealthPath() {
+			return this.healthPath;
+		}
+
+		public void setHealthPath(String healthPath) {
+			this.healthPath = healthPath;
+		}
+
+		public String getHealthMethod() {
+			return this.healthMethod;
+		}
+
+		public void setHealthMethod(String healthMethod) {
+			this.healthMethod = healthMethod;
+		}
+
+		public String getHealthAlgorithm() {
+			return this.healthAlgorithm;
+		}
+
+		public void setHealthAlgorithm(String healthAlgorithm) {
+			this.healthAlgorithm = healthAlgorithm;
+		}
+
+		public Duration getHealthTimeout() {
+			return this.healthTimeout;
+		}
+
+		public void setHealthTimeout(Duration healthTimeout) {
+			this.healthTimeout = healthTimeout;
+		}
+
+		public Map<String, String> getHealthHeaders() {
+			return this.healthHeaders;
+		}
+
+		public void setHealthHeaders(Map<String, String> healthHeaders) {
+			this.healthHeaders = healthHeaders;
+		}
+
+		public String getHealthCheck() {
+			return this.healthCheck;
+		}
+
+		public void setHealthCheck(String healthCheck) {
+			this.healthCheck = healthCheck;
+		}
+
+	}
+
+	/**
+	 * Active health check defaults for every backend.
+	 */
+	public static class Health {
+
+		/**
+		 * Time between two health check rounds. If a duration suffix is not specified,
+		 * milliseconds will be used.
+		 */
+		private Duration interval = Duration.ofSeconds(10);
+
+		/**
+		 * Path requested by the health check.
+		 */
+		private String path = "/";
+
+		/**
+		 * HTTP method of the health check, such as GET or HEAD.
+		 */
+		private String method = "GET";
+
+		/**
+		 * Health algorithm: "http" (any HTTP answer is healthy) or "http-status" (only 2xx
+		 * is healthy).
+		 */
+		private String algorithm = "http-status";
+
+		/**
+		 * Time a health check may take before the backend counts as unhealthy. If a duration
+		 * suffix is not specified, milliseconds will be used.
+		 */
+		private Duration timeout = Duration.ofMillis(2000);
+
+		/**
+		 * Headers sent with every health check.
+		 */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/**
+		 * Name of the HealthCheck bean used for every backend without its own health-check.
+		 */
+		private String check;
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(String method) {
+			this.method = method;
+		}
+
+		public String getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(String algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public String getCheck() {
+			return this.check;
+		}
+
+		public void setCheck(String check) {
+			this.check = check;
+		}
+
+	}
+
+	/**
+	 * Sticky-session cookie settings.
+	 */
+	public static class Sticky {
+
+		/**
+		 * Name of the cookie holding the assigned backend's id.
+		 */
+		private String cookieName = "X-Backend-ID";
+
+		/**
+		 * Path attribute of the sticky cookie.
+		 */
+		private String path = "/";
+
+		/**
+		 * Whether the sticky cookie is HttpOnly.
+		 */
+		private boolean httpOnly = true;
+
+		/**
+		 * SameSite attribute of the sticky cookie.
+		 */
+		private SameSite sameSite = SameSite.LAX;
+
+		/**
+		 * When the sticky cookie gets the Secure attribute. "auto" sets it when the request
+		 * came over https, directly or as told by X-Forwarded-Proto from a trusted proxy.
+		 */
+		private Secure secure = Secure.AUTO;
+
+		/**
+		 * Max-Age of the sticky cookie. When not set, the cookie lasts for the browser
+		 * session. If a duration suffix is not specified, seconds will be used.
+		 */
+		@org.springframework.boot.convert.DurationUnit(java.time.temporal.ChronoUnit.SECONDS)
+		private Duration maxAge;
+
+		/**
+		 * Secret used to sign the cookie value with HMAC-SHA256, so that clients can neither
+		 * forge nor choose a backend. Load balancers sharing a secret honour each other's
+		 * cookies. When not set, the cookie holds the plain backend id.
+		 */
+		private String secret;
+
+		/**
+		 * Regular expression matching the remote addresses whose X-Forwarded-Proto header is
+		 * trusted when deciding whether the request came over https. Defaults to loopback
+		 * and private network addresses.
+		 */
+		private String trustedProxies = "10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|192\\.168\\.\\d{1,3}\\.\\d{1,3}"
+				+ "|169\\.254\\.\\d{1,3}\\.\\d{1,3}|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"
+				+ "|172\\.(1[6-9]|2[0-9]|3[0-1])\\.\\d{1,3}\\.\\d{1,3}"
+				+ "|100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.\\d{1,3}\\.\\d{1,3}"
+				+ "|0:0:0:0:0:0:0:1|::1";
+
+		public String getCookieName() {
+			return this.cookieName;
+		}
+
+		public void setCookieName(String cookieName) {
+			this.cookieName = cookieName;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public boolean isHttpOnly() {
+			return this.httpOnly;
+		}
+
+		public void setHttpOnly(boolean httpOnly) {
+			this.httpOnly = httpOnly;
+		}
+
+		public SameSite getSameSite() {
+			return this.sameSite;
+		}
+
+		public void setSameSite(SameSite sameSite) {
+			this.sameSite = sameSite;
+		}
+
+		public Secure getSecure() {
+			return this.secure;
+		}
+
+		public void setSecure(Secure secure) {
+			this.secure = secure;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(String secret) {
+			this.secret = secret;
+		}
+
+		public String getTrustedProxies() {
+			return this.trustedProxies;
+		}
+
+		public void setTrustedProxies(String trustedProxies) {
+			this.trustedProxies = trustedProxies;
+		}
+
+		/**
+		 * Values of the cookie's SameSite attribute.
+		 */
+		public enum SameSite {
+
+			/**
+			 * SameSite=Strict.
+			 */
+			STRICT("Strict"),
+
+			/**
+			 * SameSite=Lax.
+			 */
+			LAX("Lax"),
+
+			/**
+			 * SameSite=None (browsers then require Secure as well).
+			 */
+			NONE("None");
+
+			private final String attributeValue;
+
+			SameSite(String attributeValue) {
+				this.attributeValue = attributeValue;
+			}
+
+			public String attributeValue() {
+				return this.attributeValue;
+			}
+
+		}
+
+		/**
+		 * When the cookie's Secure attribute is set.
+		 */
+		public enum Secure {
+
+			/**
+			 * Secure when the request came over https.
+			 */
+			AUTO,
+
+			/**
+			 * Always Secure.
+			 */
+			ALWAYS,
+
+			/**
+			 * Never Secure.
+			 */
+			NEVER
+
+		}
+
+	}
+
+	/**
+	 * Status endpoint in the original's JSON shape.
+	 */
+	public static class Status {
+
+		/**
+		 * Whether to serve the status endpoint.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path of the status endpoint.
+		 */
+		private String path = "/_lb/health";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+	}
+
+	/**
+	 * Settings of the proxied requests.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Time allowed to open a connection to a backend before the request fails with 502.
+		 * If a duration suffix is not specified, milliseconds will be used.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Time allowed for a backend to answer before the request fails with 504. If a
+		 * duration suffix is not specified, milliseconds will be used.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(60);
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+	}
+
+}
