@@ -1,12 +1,14 @@
 package io.smartstick.config;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Configuration of the smart-stick load balancer, bound from {@code smartstick.*}. Names
@@ -378,7 +380,7 @@ public class SmartStickProperties {
 		 * Max-Age of the sticky cookie. When not set, the cookie lasts for the browser
 		 * session. If a duration suffix is not specified, seconds will be used.
 		 */
-		@org.springframework.boot.convert.DurationUnit(java.time.temporal.ChronoUnit.SECONDS)
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxAge;
 
 		/**

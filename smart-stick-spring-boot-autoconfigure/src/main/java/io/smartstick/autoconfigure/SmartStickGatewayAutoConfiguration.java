@@ -1,0 +1,80 @@
+package io.smartstick.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.smartstick.config.SmartStickProperties;
+import io.smartstick.routing.ProxyErrorFilter;
+import io.smartstick.routing.SmartStickRoutes;
+import io.smartstick.sticky.StickyCookieCodec;
+import io.smartstick.sticky.StickyCookieWriter;
+import io.smartstick.sticky.StickySessionFilter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of the request path through Spring Cloud Gateway: the route to the
+ * pool, the sticky {@link ReactorServiceInstanceLoadBalancer} registered for its service
+ * id, the filter that counts requests and writes the sticky cookie, and the error
+ * answers.
+ *
+ * @author smart-stick
+ */
+@AutoConfiguration(after = SmartStickAutoConfiguration.class)
+@ConditionalOnClass({ RouteLocator.class, ReactorServiceInstanceLoadBalancer.class })
+@ConditionalOnBean(io.smartstick.sticky.StickyBackendSelector.class)
+public class SmartStickGatewayAutoConfiguration {
+
+	private static final String ACTUATOR_CLASS = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
+
+	@Bean
+	LoadBalancerClientSpecification smartStickLoadBalancerClientSpecification() {
+		return new LoadBalancerClientSpecification(SmartStickRoutes.SERVICE_ID,
+				new Class<?>[] { SmartStickLoadBalancerClientConfiguration.class });
+	}
+
+	@Bean
+	RouteLocator smartStickRouteLocator(RouteLocatorBuilder builder, SmartStickProperties properties,
+			Environment environment) {
+		return SmartStickRoutes.routeLocator(builder, properties, servedLocally(environment));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StickyCookieWriter smartStickCookieWriter(SmartStickProperties properties, StickyCookieCodec codec) {
+		return new StickyCookieWriter(properties.getSticky(), codec);
+	}
+
+	@Bean
+	StickySessionFilter smartStickSessionFilter(StickyCookieWriter cookieWriter) {
+		return new StickySessionFilter(cookieWriter);
+	}
+
+	@Bean
+	ProxyErrorFilter smartStickProxyErrorFilter(SmartStickProperties properties) {
+		return new ProxyErrorFilter(properties.getHealth().getInterval().toSeconds());
+	}
+
+	private static List<String> servedLocally(Environment environment) {
+		List<String> paths = new ArrayList<>();
+		if (ClassUtils.isPresent(ACTUATOR_CLASS, SmartStickGatewayAutoConfiguration.class.getClassLoader())) {
+			String managementPort = environment.getProperty("management.server.port");
+			String serverPort = environment.getProperty("server.port", "8080");
+			if (managementPort == null || managementPort.equals(serverPort)) {
+				paths.add(environment.getProperty("management.endpoints.web.base-path", "/actuator"));
+			}
+		}
+		return paths;
+	}
+
+}

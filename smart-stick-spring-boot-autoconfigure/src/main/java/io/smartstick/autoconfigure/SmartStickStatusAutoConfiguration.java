@@ -1,0 +1,41 @@
+package io.smartstick.autoconfigure;
+
+import io.smartstick.config.SmartStickProperties;
+import io.smartstick.sticky.StickyBackendSelector;
+import io.smartstick.status.LoadBalancerStatus;
+import io.smartstick.status.StatusEndpointRouter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Auto-configuration of the status endpoint ({@code GET /_lb/health} by default) in the
+ * original's JSON shape.
+ *
+ * @author smart-stick
+ */
+@AutoConfiguration(after = SmartStickAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnBean(StickyBackendSelector.class)
+@ConditionalOnBooleanProperty(name = "smartstick.status.enabled", matchIfMissing = true)
+public class SmartStickStatusAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoadBalancerStatus smartStickLoadBalancerStatus(StickyBackendSelector selector, SmartStickProperties properties) {
+		return new LoadBalancerStatus(selector.registry(), properties.getStrategy());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> smartStickStatusRouterFunction(SmartStickProperties properties,
+			LoadBalancerStatus status) {
+		return StatusEndpointRouter.routerFunction(properties.getStatus().getPath(), status);
+	}
+
+}

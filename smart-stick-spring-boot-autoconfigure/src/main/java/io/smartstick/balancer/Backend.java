@@ -1,0 +1,213 @@
+package io.smartstick.balancer;
+
+import java.net.URI;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * One backend server as the load balancer sees it: its fixed settings, its per-request
+ * counters and its current health. Instances are created by the {@link BackendRegistry};
+ * the same instance is handed to Spring Cloud Gateway as the chosen
+ * {@link ServiceInstance}, so choosing a backend allocates nothing.
+ *
+ * @author smart-stick
+ */
+public final class Backend implements ServiceInstance {
+
+	private final int id;
+
+	private final String idValue;
+
+	private final URI url;
+
+	private final String basePath;
+
+	private final int weight;
+
+	private final String owner;
+
+	private final HealthSettings healthSettings;
+
+	private final String serviceId;
+
+	private final LongAdder requests = new LongAdder();
+
+	private final AtomicInteger activeConnections = new AtomicInteger();
+
+	private volatile BackendHealth health = BackendHealth.UNKNOWN;
+
+	public Backend(String serviceId, int id, URI url, int weight, String owner, HealthSettings healthSettings) {
+		this.serviceId = serviceId;
+		this.id = id;
+		this.idValue = Integer.toString(id);
+		this.url = url;
+		String path = url.getRawPath();
+		this.basePath = (path == null || path.isEmpty() || "/".equals(path)) ? ""
+				: (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+		this.weight = weight;
+		this.owner = owner;
+		this.healthSettings = healthSettings;
+	}
+
+	/**
+	 * Return the backend's id.
+	 * @return the non-negative id
+	 */
+	public int id() {
+		return this.id;
+	}
+
+	/**
+	 * Return the backend's id as text, as used in the x-backend-id header.
+	 * @return the id as a string
+	 */
+	public String idValue() {
+		return this.idValue;
+	}
+
+	/**
+	 * Return the configured base URL.
+	 * @return the URL
+	 */
+	public URI url() {
+		return this.url;
+	}
+
+	/**
+	 * Return the path of the configured URL without a trailing slash, prefixed to every
+	 * proxied path.
+	 * @return the base path, empty when the URL has none
+	 */
+	public String basePath() {
+		return this.basePath;
+	}
+
+	/**
+	 * Return the relative share of new clients; 0 means drained.
+	 * @return the weight
+	 */
+	public int weight() {
+		return this.weight;
+	}
+
+	/**
+	 * Return the owner's email address.
+	 * @return the owner or {@code null}
+	 */
+	public String owner() {
+		return this.owner;
+	}
+
+	/**
+	 * Return the health check settings resolved against the global ones.
+	 * @return the settings
+	 */
+	public HealthSettings healthSettings() {
+		return this.healthSettings;
+	}
+
+	/**
+	 * Return the number of requests proxied to this backend so far.
+	 * @return the request count
+	 */
+	public long requests() {
+		return this.requests.sum();
+	}
+
+	/**
+	 * Return the number of requests and WebSocket sessions in flight now.
+	 * @return the active connection count
+	 */
+	public int activeConnections() {
+		return this.activeConnections.get();
+	}
+
+	/**
+	 * Return the current health.
+	 * @return the health, never {@code null}
+	 */
+	public BackendHealth health() {
+		return this.health;
+	}
+
+	/**
+	 * Whether the backend may serve requests.
+	 * @return {@code true} if healthy
+	 */
+	public boolean isHealthy() {
+		return this.health.healthy();
+	}
+
+	void updateHealth(BackendHealth health) {
+		this.health = health;
+	}
+
+	/**
+	 * Record the start of a proxied exchange; pair every call with {@link #completed()}.
+	 */
+	public void started() {
+		this.requests.increment();
+		this.activeConnections.incrementAndGet();
+	}
+
+	/**
+	 * Record the end of a proxied exchange, however it ended.
+	 */
+	public void completed() {
+		this.activeConnections.decrementAndGet();
+	}
+
+	@Override
+	public String getInstanceId() {
+		return this.idValue;
+	}
+
+	@Override
+	public String getServiceId() {
+		return this.serviceId;
+	}
+
+	@Override
+	public String getHost() {
+		return this.url.getHost();
+	}
+
+	@Override
+	public int getPort() {
+		int port = this.url.getPort();
+		if (port != -1) {
+			return port;
+		}
+		return isSecure() ? 443 : 80;
+	}
+
+	@Override
+	public boolean isSecure() {
+		return "https".equalsIgnoreCase(this.url.getScheme());
+	}
+
+	@Override
+	public URI getUri() {
+		return this.url;
+	}
+
+	@Override
+	public Map<String, String> getMetadata() {
+		return Collections.emptyMap();
+	}
+
+	@Override
+	public String getScheme() {
+		return this.url.getScheme();
+	}
+
+	@Override
+	public String toString() {
+		return "backend " + this.idValue + " (" + this.url + ")";
+	}
+
+}

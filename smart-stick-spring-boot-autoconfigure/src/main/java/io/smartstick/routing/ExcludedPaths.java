@@ -1,0 +1,36 @@
+package io.smartstick.routing;
+
+import java.util.List;
+
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Paths that the load balancer serves itself and never proxies: each path and everything
+ * below it ({@code /actuator} excludes {@code /actuator} and {@code /actuator/health} but
+ * not {@code /actuators}).
+ *
+ * @author smart-stick
+ */
+final class ExcludedPaths {
+
+	private final String[] paths;
+
+	ExcludedPaths(List<String> paths) {
+		this.paths = paths.stream()
+			.filter((path) -> path != null && !path.isEmpty())
+			.map((path) -> (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path)
+			.toArray(String[]::new);
+	}
+
+	boolean matches(ServerWebExchange exchange) {
+		String path = exchange.getRequest().getPath().pathWithinApplication().value();
+		for (String excluded : this.paths) {
+			if ("/".equals(excluded) || (path.startsWith(excluded)
+					&& (path.length() == excluded.length() || path.charAt(excluded.length()) == '/'))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.smartstick.sticky;
+
+import java.net.InetSocketAddress;
+import java.util.regex.Pattern;
+
+import io.smartstick.balancer.Backend;
+import io.smartstick.config.SmartStickProperties;
+
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+
+/**
+ * Builds the {@code Set-Cookie} value that assigns a client to a backend, with the
+ * configured attributes. With {@code secure=auto} the cookie is Secure when the request
+ * came over https, directly or as told by {@code X-Forwarded-Proto} from a trusted proxy.
+ *
+ * @author smart-stick
+ */
+public class StickyCookieWriter {
+
+	private static final String FORWARDED_PROTO = "X-Forwarded-Proto";
+
+	private final SmartStickProperties.Sticky properties;
+
+	private final StickyCookieCodec codec;
+
+	private final Pattern trustedProxies;
+
+	/**
+	 * Create a writer.
+	 * @param properties cookie settings
+	 * @param codec writes the cookie value
+	 */
+	public StickyCookieWriter(SmartStickProperties.Sticky properties, StickyCookieCodec codec) {
+		this.properties = properties;
+		this.codec = codec;
+		this.trustedProxies = Pattern.compile(properties.getTrustedProxies());
+	}
+
+	/**
+	 * Return the {@code Set-Cookie} header value assigning the client to the backend.
+	 * @param backend the backend
+	 * @param request the request being answered
+	 * @return the header value
+	 */
+	public String cookie(Backend backend, ServerHttpRequest request) {
+		ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie
+			.from(this.properties.getCookieName(), this.codec.encode(backend))
+			.path(this.properties.getPath())
+			.httpOnly(this.properties.isHttpOnly())
+			.sameSite(this.properties.getSameSite().attributeValue())
+			.secure(isSecure(request));
+		if (this.properties.getMaxAge() != null) {
+			cookie.maxAge(this.properties.getMaxAge());
+		}
+		return cookie.build().toString();
+	}
+
+	private boolean isSecure(ServerHttpRequest request) {
+		return switch (this.properties.getSecure()) {
+			case ALWAYS -> true;
+			case NEVER -> false;
+			case AUTO -> cameOverHttps(request);
+		};
+	}
+
+	private boolean cameOverHttps(ServerHttpRequest request) {
+		if (request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme())) {
+			return true;
+		}
+		String forwardedProto = request.getHeaders().getFirst(FORWARDED_PROTO);
+		if (forwardedProto == null) {
+			return false;
+		}
+		InetSocketAddress remote = request.getRemoteAddress();
+		if (remote == null || remote.getAddress() == null
+				|| !this.trustedProxies.matcher(remote.getAddress().getHostAddress()).matches()) {
+			return false;
+		}
+		int comma = forwardedProto.indexOf(',');
+		String first = (comma != -1) ? forwardedProto.substring(0, comma) : forwardedProto;
+		return "https".equalsIgnoreCase(first.trim());
+	}
+
+}

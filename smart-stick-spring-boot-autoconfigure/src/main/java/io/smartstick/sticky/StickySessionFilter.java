@@ -1,0 +1,97 @@
+package io.smartstick.sticky;
+
+import java.net.URI;
+
+import io.smartstick.balancer.Backend;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Runs right after Gateway's load-balancer filter for requests that smart-stick balanced:
+ * counts the request against its backend until the exchange ends (however it ends), adds
+ * the backend's base path, and stamps the response with {@code x-backend-id} and, when
+ * the assignment is new or changed, the sticky cookie.
+ *
+ * @author smart-stick
+ */
+public class StickySessionFilter implements GlobalFilter, Ordered {
+
+	/**
+	 * Order of this filter: just after Gateway's load-balancer filter.
+	 */
+	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1;
+
+	/**
+	 * Name of the response header naming the backend that served the request.
+	 */
+	public static final String BACKEND_ID_HEADER = "x-backend-id";
+
+	private final StickyCookieWriter cookieWriter;
+
+	/**
+	 * Create a filter.
+	 * @param cookieWriter writes the sticky cookie
+	 */
+	public StickySessionFilter(StickyCookieWriter cookieWriter) {
+		this.cookieWriter = cookieWriter;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		Object response = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		if (!(response instanceof StickySelection selection)) {
+			return chain.filter(exchange);
+		}
+		Backend backend = selection.backend();
+		if (!backend.basePath().isEmpty()) {
+			prefixBasePath(exchange, backend.basePath());
+		}
+		stampResponse(exchange, selection);
+		backend.started();
+		try {
+			return chain.filter(exchange).doFinally((signal) -> backend.completed());
+		}
+		catch (RuntimeException | Error ex) {
+			backend.completed();
+			throw ex;
+		}
+	}
+
+	private void stampResponse(ServerWebExchange exchange, StickySelection selection) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.beforeCommit(() -> {
+			HttpHeaders headers = response.getHeaders();
+			headers.set(BACKEND_ID_HEADER, selection.backend().idValue());
+			if (selection.assignment().issuesCookie()) {
+				headers.add(HttpHeaders.SET_COOKIE, this.cookieWriter.cookie(selection.backend(), exchange.getRequest()));
+			}
+			return Mono.empty();
+		});
+	}
+
+	private static void prefixBasePath(ServerWebExchange exchange, String basePath) {
+		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		if (url != null) {
+			URI prefixed = UriComponentsBuilder.fromUri(url)
+				.replacePath(basePath + url.getRawPath())
+				.build(true)
+				.toUri();
+			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, prefixed);
+		}
+	}
+
+}

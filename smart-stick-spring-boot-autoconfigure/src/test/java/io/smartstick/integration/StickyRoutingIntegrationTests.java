@@ -1,0 +1,268 @@
+package io.smartstick.integration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.test.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End-to-end behaviour of sticky round-robin routing with real backends.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class StickyRoutingIntegrationTests {
+
+	static final TestBackend backend0 = new TestBackend("0");
+
+	static final TestBackend backend1 = new TestBackend("1");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	BackendRegistry registry;
+
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void backends(DynamicPropertyRegistry properties) {
+		properties.add("smartstick.backends[0].id", () -> "0");
+		properties.add("smartstick.backends[0].url", backend0::url);
+		properties.add("smartstick.backends[0].weight", () -> "2");
+		properties.add("smartstick.backends[1].id", () -> "1");
+		properties.add("smartstick.backends[1].url", backend1::url);
+		// drained (weight 0) so only clients sent there by cookie reach it; nothing listens on its port
+		properties.add("smartstick.backends[2].id", () -> "2");
+		properties.add("smartstick.backends[2].url", () -> "http://127.0.0.1:" + closedPort());
+		properties.add("smartstick.backends[2].weight", () -> "0");
+		properties.add("smartstick.proxy.response-timeout", () -> "1s");
+	}
+
+	static int closedPort() {
+		TestBackend closed = new TestBackend("closed");
+		closed.close();
+		return closed.port();
+	}
+
+	@AfterAll
+	static void stopBackends() {
+		backend0.close();
+		backend1.close();
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.client = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+	}
+
+	@AfterEach
+	void allBackendsUp() {
+		for (Backend backend : this.registry.all()) {
+			this.registry.updateHealth(backend, true, "test reset", Instant.now());
+		}
+	}
+
+	@Test
+	void stickyCookieIsSetOnFirstResponseAndHonouredAfterwards() {
+		EntityExchangeResult<String> first = get(null);
+		String backendId = first.getResponseHeaders().getFirst("x-backend-id");
+		ResponseCookie cookie = first.getResponseCookies().getFirst("X-Backend-ID");
+		assertThat(cookie).isNotNull();
+		assertThat(cookie.getValue()).isEqualTo(backendId);
+		assertThat(cookie.isHttpOnly()).isTrue();
+		assertThat(cookie.getSameSite()).isEqualTo("Lax");
+		assertThat(cookie.getPath()).isEqualTo("/");
+		assertThat(cookie.isSecure()).isFalse();
+		assertThat(first.getResponseBody()).isEqualTo("backend-" + backendId);
+		for (int i = 0; i < 10; i++) {
+			EntityExchangeResult<String> next = get(cookie.getValue());
+			assertThat(next.getResponseBody()).isEqualTo("backend-" + backendId);
+			assertThat(next.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(backendId);
+			assertThat(next.getResponseCookies().get("X-Backend-ID")).as("no cookie when the assignment holds")
+				.isNull();
+		}
+	}
+
+	@Test
+	void backendCookiesPassThroughBesideTheStickyCookie() {
+		EntityExchangeResult<String> result = get(null);
+		assertThat(result.getResponseCookies().getFirst("app-session")).isNotNull();
+		assertThat(result.getResponseCookies().getFirst("X-Backend-ID")).isNotNull();
+	}
+
+	@Test
+	void newClientsAreSpreadTwoToOneInEveryRunOfThree() {
+		List<String> order = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			order.add(get(null).getResponseHeaders().getFirst("x-backend-id"));
+		}
+		for (int start = 0; start + 3 <= order.size(); start += 3) {
+			List<String> run = order.subList(start, start + 3);
+			assertThat(run).as("run %s of %s", start / 3, order).filteredOn("0"::equals).hasSize(2);
+			assertThat(run).filteredOn("1"::equals).hasSize(1);
+		}
+	}
+
+	@Test
+	void clientOfDownBackendIsReassignedAndCookieRewritten() {
+		Backend one = this.registry.find(1);
+		this.registry.updateHealth(one, false, "test", Instant.now());
+		EntityExchangeResult<String> result = get("1");
+		assertThat(result.getResponseHeaders().getFirst("x-backend-id")).isEqualTo("0");
+		assertThat(result.getResponseCookies().getFirst("X-Backend-ID").getValue()).isEqualTo("0");
+	}
+
+	@Test
+	void drainedOrUnknownOrGarbageCookieIsTreatedAsAbsent() {
+		// browsers keep cookies up to 4096 bytes; larger headers are refused by the HTTP server itself
+		String huge = "9".repeat(4_000);
+		for (String garbage : List.of("", "abc", "-1", "99", "0x1", "1.2", "01", huge, "%00", "\"1\"", "1;1",
+				"\u00e9")) {
+			// a raw header, so that the client does not refuse to send what a hostile client would
+			EntityExchangeResult<String> result = this.client.get()
+				.uri("/")
+				.header(HttpHeaders.COOKIE, "X-Backend-ID=" + garbage)
+				.exchange()
+				.expectBody(String.class)
+				.returnResult();
+			assertThat(result.getStatus().value()).as("cookie '%s'", garbage.length() > 20 ? "huge" : garbage)
+				.isEqualTo(200);
+			assertThat(result.getResponseCookies().getFirst("X-Backend-ID")).as("new cookie for '%s'", garbage)
+				.isNotNull();
+		}
+	}
+
+	@Test
+	void noHealthyBackendAnswers503WithJsonAndRetryAfter() {
+		for (Backend backend : this.registry.all()) {
+			this.registry.updateHealth(backend, false, "test", Instant.now());
+		}
+		this.client.get()
+			.uri("/anything")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.json("{\"error\":\"No healthy backends available.\"}", org.springframework.test.json.JsonCompareMode.STRICT);
+	}
+
+	@Test
+	void requestAndResponsePassThroughIntact() throws Exception {
+		byte[] body = new byte[256 * 1024];
+		new java.util.Random(42).nextBytes(body);
+		EntityExchangeResult<byte[]> result = this.client.post()
+			.uri(java.net.URI.create("http://127.0.0.1:" + this.port + "/echo?q=a%20b&x=1&x=2"))
+			.header("X-Custom", "value-1")
+			.header("Cookie", "X-Backend-ID=1; other=keep")
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(byte[].class)
+			.returnResult();
+		assertThat(result.getResponseBody()).isEqualTo(body);
+		HttpHeaders headers = result.getResponseHeaders();
+		assertThat(headers.getFirst("echo-method")).isEqualTo("POST");
+		assertThat(headers.getFirst("echo-target")).isEqualTo("/echo?q=a%20b&x=1&x=2");
+		assertThat(headers.getFirst("echo-x-custom")).isEqualTo("value-1");
+		assertThat(headers.getFirst("echo-x-forwarded-for")).contains("127.0.0.1");
+		assertThat(headers.getFirst("echo-x-forwarded-proto")).isEqualTo("http");
+		assertThat(headers.getFirst("backend")).isEqualTo("1");
+	}
+
+	@Test
+	void unreachableBackendAnswers502WithJson() {
+		this.client.get()
+			.uri("/")
+			.cookie("X-Backend-ID", "2")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(502)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.jsonPath("$.error")
+			.isEqualTo("Backend 2 did not answer.");
+		awaitNoActiveConnections();
+	}
+
+	@Test
+	void slowBackendAnswers504AfterResponseTimeout() {
+		this.client.get()
+			.uri("/slow?ms=3000")
+			.cookie("X-Backend-ID", "0")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(504)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.jsonPath("$.error")
+			.isEqualTo("Backend 0 did not answer in time.");
+		awaitNoActiveConnections();
+	}
+
+	@Test
+	void activeConnectionsCountGoesBackToZeroAfterEveryKindOfEnding() {
+		get(null);
+		get("0");
+		this.client.get().uri("/status/500").exchange().expectStatus().isEqualTo(500);
+		awaitNoActiveConnections();
+		long before = this.registry.find(0).requests() + this.registry.find(1).requests();
+		// a client that gives up while the backend is still working
+		WebTestClient impatient = this.client.mutate().responseTimeout(Duration.ofMillis(200)).build();
+		try {
+			impatient.get().uri("/slow?ms=800").cookie("X-Backend-ID", "1").exchange();
+		}
+		catch (AssertionError | IllegalStateException ex) {
+			// expected: the client timed out and cancelled
+		}
+		awaitNoActiveConnections();
+		assertThat(this.registry.find(0).requests() + this.registry.find(1).requests()).isEqualTo(before + 1);
+		assertThat(this.registry.all()).allSatisfy((backend) -> assertThat(backend.activeConnections()).isZero());
+	}
+
+	private void awaitNoActiveConnections() {
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.registry.all())
+				.allSatisfy((backend) -> assertThat(backend.activeConnections()).isZero()));
+	}
+
+	private EntityExchangeResult<String> get(String cookie) {
+		WebTestClient.RequestHeadersSpec<?> request = this.client.get().uri("/");
+		if (cookie != null) {
+			request = request.cookie("X-Backend-ID", cookie);
+		}
+		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+	}
+
+}

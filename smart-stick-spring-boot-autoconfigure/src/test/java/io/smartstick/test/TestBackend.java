@@ -1,0 +1,113 @@
+package io.smartstick.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * A real HTTP backend on loopback for end-to-end tests, answering {@code backend-<name>}
+ * on every path and, on a few paths, showing what it received or answering slowly.
+ *
+ * <ul>
+ * <li>{@code /echo}: 200 with the request body, and the request's method, target and
+ * selected headers echoed as {@code echo-*} response headers</li>
+ * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
+ * <li>{@code /status/N}: answers with status N</li>
+ * </ul>
+ */
+public final class TestBackend implements AutoCloseable {
+
+	private final String name;
+
+	private final MockWebServer server = new MockWebServer();
+
+	public TestBackend(String name) {
+		this.name = name;
+		this.server.setDispatcher(new Dispatcher() {
+			@Override
+			public MockResponse dispatch(RecordedRequest request) {
+				return answer(request);
+			}
+		});
+		try {
+			this.server.start(InetAddress.getLoopbackAddress(), 0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + this.server.getPort();
+	}
+
+	public int port() {
+		return this.server.getPort();
+	}
+
+	public int requestCount() {
+		return this.server.getRequestCount();
+	}
+
+	public RecordedRequest takeRequest() throws InterruptedException {
+		return this.server.takeRequest(5, TimeUnit.SECONDS);
+	}
+
+	public MockWebServer server() {
+		return this.server;
+	}
+
+	private MockResponse answer(RecordedRequest request) {
+		String path = request.getUrl().encodedPath();
+		if (path.equals("/echo")) {
+			MockResponse.Builder response = new MockResponse.Builder().code(200)
+				.body(new okio.Buffer().write(request.getBody() != null ? request.getBody() : okio.ByteString.EMPTY))
+				.addHeader("echo-method", request.getMethod())
+				.addHeader("echo-target", request.getTarget())
+				.addHeader("backend", this.name);
+			request.getHeaders().forEach((header) -> {
+				if (header.getFirst().startsWith("x-") || header.getFirst().startsWith("X-")) {
+					response.addHeader("echo-" + header.getFirst().toLowerCase(), header.getSecond());
+				}
+			});
+			String contentType = request.getHeaders().get("Content-Type");
+			if (contentType != null) {
+				response.addHeader("Content-Type", contentType);
+			}
+			return response.build();
+		}
+		if (path.equals("/slow")) {
+			long millis = Long.parseLong(request.getUrl().queryParameter("ms"));
+			return new MockResponse.Builder().code(200)
+				.headersDelay(millis, TimeUnit.MILLISECONDS)
+				.body("backend-" + this.name)
+				.build();
+		}
+		if (path.startsWith("/status/")) {
+			return new MockResponse.Builder().code(Integer.parseInt(path.substring("/status/".length())))
+				.body("backend-" + this.name)
+				.build();
+		}
+		return new MockResponse.Builder().code(200)
+			.addHeader("Content-Type", "text/plain")
+			.addHeader("Set-Cookie", "app-session=" + this.name + "; Path=/")
+			.body("backend-" + this.name)
+			.build();
+	}
+
+	@Override
+	public void close() {
+		this.server.close();
+	}
+
+}
