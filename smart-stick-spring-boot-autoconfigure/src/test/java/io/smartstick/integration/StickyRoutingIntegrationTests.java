@@ -140,7 +140,7 @@ class StickyRoutingIntegrationTests {
 	void drainedOrUnknownOrGarbageCookieIsTreatedAsAbsent() {
 		// browsers keep cookies up to 4096 bytes; larger headers are refused by the HTTP server itself
 		String huge = "9".repeat(4_000);
-		for (String garbage : List.of("", "abc", "-1", "99", "0x1", "1.2", "01", huge, "%00", "\"1\"", "1;1",
+		for (String garbage : List.of("", "abc", "-1", "99", "0x1", "1.2", "01", huge, "%00", "1,1", "1.", "1.abc",
 				"\u00e9")) {
 			// a raw header, so that the client does not refuse to send what a hostile client would
 			EntityExchangeResult<String> result = this.client.get()
