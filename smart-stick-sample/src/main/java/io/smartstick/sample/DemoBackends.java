@@ -1,0 +1,106 @@
+package io.smartstick.sample;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Two tiny HTTP servers standing in for real backends, like the original's
+ * {@code server5000.js} and {@code server5001.js}: every path answers
+ * {@code Hello from Server <port>}, and {@code /health} answers {@code {"status":"ok"}}.
+ * They start before the load balancer takes traffic and can be stopped and started again
+ * to watch failover and recovery.
+ *
+ * @author smart-stick
+ */
+public class DemoBackends implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(DemoBackends.class);
+
+	private final String host;
+
+	private final List<Integer> ports;
+
+	private final Map<Integer, DisposableServer> running = new ConcurrentHashMap<>();
+
+	private volatile boolean started;
+
+	DemoBackends(String host, List<Integer> ports) {
+		this.host = host;
+		this.ports = List.copyOf(ports);
+	}
+
+	@Override
+	public void start() {
+		this.ports.forEach(this::start);
+		this.started = true;
+	}
+
+	/**
+	 * Start the demo backend on the given port, if it is one of ours and not running.
+	 * @param port the port
+	 * @return {@code true} if it runs now
+	 */
+	boolean start(int port) {
+		if (!this.ports.contains(port)) {
+			return false;
+		}
+		this.running.computeIfAbsent(port, (key) -> {
+			DisposableServer server = HttpServer.create()
+				.host(this.host)
+				.port(port)
+				.route((routes) -> routes
+					.get("/health",
+							(request, response) -> response.header("Content-Type", "application/json")
+								.sendString(Mono.just("{\"status\":\"ok\"}")))
+					.route((request) -> true,
+							(request, response) -> response.header("Content-Type", "text/plain; charset=utf-8")
+								.sendString(Mono.just("Hello from Server " + port))))
+				.bindNow();
+			logger.info("Demo backend running on http://" + this.host + ":" + port);
+			return server;
+		});
+		return true;
+	}
+
+	/**
+	 * Stop the demo backend on the given port: its port closes, as if the server died.
+	 * @param port the port
+	 * @return {@code true} if it was running
+	 */
+	boolean stop(int port) {
+		DisposableServer server = this.running.remove(port);
+		if (server == null) {
+			return false;
+		}
+		server.disposeNow();
+		logger.info("Demo backend on port " + port + " stopped");
+		return true;
+	}
+
+	@Override
+	public void stop() {
+		this.ports.forEach(this::stop);
+		this.started = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.started;
+	}
+
+	@Override
+	public int getPhase() {
+		// before the web server, so the balancer never answers while its backends are missing
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
+	}
+
+}

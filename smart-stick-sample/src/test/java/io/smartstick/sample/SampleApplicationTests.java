@@ -1,0 +1,106 @@
+package io.smartstick.sample;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo as the README describes it: the balancer in front of its two demo backends.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	static final int[] demoPorts = { freePort(), freePort() };
+
+	@LocalServerPort
+	int port;
+
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void demoPorts(DynamicPropertyRegistry properties) {
+		properties.add("sample.demo-ports", () -> demoPorts[0] + "," + demoPorts[1]);
+		// a list comes whole from the source that sets it, so both backends are restated in full
+		properties.add("smartstick.backends[0].id", () -> "0");
+		properties.add("smartstick.backends[0].url", () -> "http://127.0.0.1:" + demoPorts[0]);
+		properties.add("smartstick.backends[0].weight", () -> "2");
+		properties.add("smartstick.backends[0].health-path", () -> "/health");
+		properties.add("smartstick.backends[1].id", () -> "1");
+		properties.add("smartstick.backends[1].url", () -> "http://127.0.0.1:" + demoPorts[1]);
+		properties.add("smartstick.backends[1].health-path", () -> "/health");
+		properties.add("smartstick.backends[1].health-method", () -> "HEAD");
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.client = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+	}
+
+	@Test
+	void demoAnswersFromADemoBackendAndStaysThere() {
+		EntityExchangeResult<String> first = this.client.get()
+			.uri("/")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult();
+		String backendId = first.getResponseHeaders().getFirst("x-backend-id");
+		ResponseCookie cookie = first.getResponseCookies().getFirst("X-Backend-ID");
+		assertThat(cookie).isNotNull();
+		assertThat(first.getResponseBody()).isEqualTo("Hello from Server " + demoPorts[Integer.parseInt(backendId)]);
+		for (int i = 0; i < 5; i++) {
+			this.client.get()
+				.uri("/")
+				.cookie(cookie.getName(), cookie.getValue())
+				.exchange()
+				.expectHeader()
+				.valueEquals("x-backend-id", backendId)
+				.expectBody(String.class)
+				.isEqualTo(first.getResponseBody());
+		}
+	}
+
+	@Test
+	void statusEndpointListsBothDemoBackends() {
+		this.client.get()
+			.uri("/_lb/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.total")
+			.isEqualTo(2)
+			.jsonPath("$.backends[0].weight")
+			.isEqualTo(2)
+			.jsonPath("$.backends[1].healthCheck.method")
+			.isEqualTo("HEAD");
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
