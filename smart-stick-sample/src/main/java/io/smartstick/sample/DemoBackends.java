@@ -40,35 +40,38 @@ public class DemoBackends implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.ports.forEach(this::start);
+		this.ports.forEach((port) -> this.running.put(port, server(port).bindNow()));
+		this.ports.forEach((port) -> logger.info("Demo backend running on http://" + this.host + ":" + port));
 		this.started = true;
 	}
 
 	/**
-	 * Start the demo backend on the given port, if it is one of ours and not running.
+	 * Start the demo backend on the given port again, if it is one of ours and stopped.
 	 * @param port the port
-	 * @return {@code true} if it runs now
+	 * @return whether it was started
 	 */
-	boolean start(int port) {
-		if (!this.ports.contains(port)) {
-			return false;
+	Mono<Boolean> start(int port) {
+		if (!this.ports.contains(port) || this.running.containsKey(port)) {
+			return Mono.just(false);
 		}
-		this.running.computeIfAbsent(port, (key) -> {
-			DisposableServer server = HttpServer.create()
-				.host(this.host)
-				.port(port)
-				.route((routes) -> routes
-					.get("/health",
-							(request, response) -> response.header("Content-Type", "application/json")
-								.sendString(Mono.just("{\"status\":\"ok\"}")))
-					.route((request) -> true,
-							(request, response) -> response.header("Content-Type", "text/plain; charset=utf-8")
-								.sendString(Mono.just("Hello from Server " + port))))
-				.bindNow();
-			logger.info("Demo backend running on http://" + this.host + ":" + port);
-			return server;
+		return server(port).bind().map((server) -> {
+			this.running.put(port, server);
+			logger.info("Demo backend on port " + port + " started again");
+			return true;
 		});
-		return true;
+	}
+
+	private HttpServer server(int port) {
+		return HttpServer.create()
+			.host(this.host)
+			.port(port)
+			.route((routes) -> routes
+				.get("/health",
+						(request, response) -> response.header("Content-Type", "application/json")
+							.sendString(Mono.just("{\"status\":\"ok\"}")))
+				.route((request) -> true,
+						(request, response) -> response.header("Content-Type", "text/plain; charset=utf-8")
+							.sendString(Mono.just("Hello from Server " + port))));
 	}
 
 	/**
@@ -81,14 +84,15 @@ public class DemoBackends implements SmartLifecycle {
 		if (server == null) {
 			return false;
 		}
-		server.disposeNow();
+		server.dispose();
 		logger.info("Demo backend on port " + port + " stopped");
 		return true;
 	}
 
 	@Override
 	public void stop() {
-		this.ports.forEach(this::stop);
+		this.running.values().forEach(DisposableServer::disposeNow);
+		this.running.clear();
 		this.started = false;
 	}
 

@@ -1,6 +1,6 @@
 package io.smartstick.sample;
 
-import java.util.List;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -34,16 +34,17 @@ class DemoBackendsConfiguration {
 		return RouterFunctions.route(RequestPredicates.POST("/demo/backends/{port}/{action}"), (request) -> {
 			int port = Integer.parseInt(request.pathVariable("port"));
 			String action = request.pathVariable("action");
-			boolean changed = switch (action) {
-				case "stop" -> backends.stop(port);
+			Mono<Boolean> changed = switch (action) {
+				case "stop" -> Mono.just(backends.stop(port));
 				case "start" -> backends.start(port);
-				default -> false;
+				default -> null;
 			};
-			if (!List.of("stop", "start").contains(action)) {
+			if (changed == null) {
 				return ServerResponse.badRequest().bodyValue("Use /demo/backends/{port}/stop or /start\n");
 			}
-			return ServerResponse.ok().bodyValue("Demo backend " + port + (changed ? " " : " already ") + action
-					+ (action.equals("stop") ? "ped" : "ed") + "\n");
+			String done = action.equals("stop") ? "stopped" : "started";
+			return changed.flatMap((result) -> ServerResponse.ok()
+				.bodyValue("Demo backend " + port + (result ? " " : " already ") + done + "\n"));
 		});
 	}
 
