@@ -108,6 +108,20 @@ class StickyRoutingIntegrationTests {
 	}
 
 	@Test
+	void stickyCookieIsSecureWhenATrustedProxySaysTheClientUsedHttps() {
+		ResponseCookie cookie = this.client.get()
+			.uri("/")
+			.header("X-Forwarded-Proto", "https")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseCookies()
+			.getFirst("X-Backend-ID");
+		assertThat(cookie.isSecure()).isTrue();
+	}
+
+	@Test
 	void backendCookiesPassThroughBesideTheStickyCookie() {
 		EntityExchangeResult<String> result = get(null);
 		assertThat(result.getResponseCookies().getFirst("app-session")).isNotNull();

@@ -1,0 +1,119 @@
+package io.smartstick.integration;
+
+import java.time.Duration;
+
+import io.smartstick.test.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two load balancer instances sharing a cookie secret and nothing else: each honours the
+ * other's cookies, and neither accepts a forged or unsigned one. New clients are spread
+ * by weighted random.
+ */
+class SharedSecretIntegrationTests {
+
+	static final TestBackend backend0 = new TestBackend("0");
+
+	static final TestBackend backend1 = new TestBackend("1");
+
+	static ConfigurableApplicationContext first;
+
+	static ConfigurableApplicationContext second;
+
+	@BeforeAll
+	static void startTwoInstances() {
+		first = start();
+		second = start();
+	}
+
+	@AfterAll
+	static void stopAll() {
+		first.close();
+		second.close();
+		backend0.close();
+		backend1.close();
+	}
+
+	@Test
+	void cookieFromOneInstanceIsHonouredByTheOther() {
+		EntityExchangeResult<String> fromFirst = get(client(first), null);
+		ResponseCookie cookie = fromFirst.getResponseCookies().getFirst("X-Backend-ID");
+		String backendId = fromFirst.getResponseHeaders().getFirst("x-backend-id");
+		assertThat(cookie.getValue()).startsWith(backendId + ".").hasSizeGreaterThan(backendId.length() + 16);
+		for (int i = 0; i < 5; i++) {
+			EntityExchangeResult<String> fromSecond = get(client(second), cookie.getValue());
+			assertThat(fromSecond.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(backendId);
+			assertThat(fromSecond.getResponseCookies().get("X-Backend-ID")).isNull();
+		}
+	}
+
+	@Test
+	void unsignedOrForgedCookieIsTreatedAsAbsent() {
+		String signedForOne = signedValueFor("1");
+		String forged = "0" + signedForOne.substring(1);
+		for (String value : new String[] { "1", "0", forged, signedForOne + "x", signedForOne.toUpperCase() }) {
+			EntityExchangeResult<String> result = get(client(second), value);
+			assertThat(result.getResponseCookies().getFirst("X-Backend-ID")).as("cookie %s", value).isNotNull();
+		}
+	}
+
+	@Test
+	void weightedRandomSpreadsNewClientsThreeToOne() {
+		// 1,200 clients at p = 0.75: one standard deviation is 1.25 points; allow 6 points
+		WebTestClient client = client(first);
+		int toHeavier = 0;
+		int total = 1200;
+		for (int i = 0; i < total; i++) {
+			if ("0".equals(get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
+				toHeavier++;
+			}
+		}
+		assertThat(toHeavier / (double) total).isBetween(0.69, 0.81);
+	}
+
+	private String signedValueFor(String backendId) {
+		for (int i = 0; i < 200; i++) {
+			EntityExchangeResult<String> result = get(client(first), null);
+			if (backendId.equals(result.getResponseHeaders().getFirst("x-backend-id"))) {
+				return result.getResponseCookies().getFirst("X-Backend-ID").getValue();
+			}
+		}
+		throw new IllegalStateException("backend " + backendId + " was never chosen");
+	}
+
+	private static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
+		WebTestClient.RequestHeadersSpec<?> request = client.get().uri("/");
+		if (cookie != null) {
+			request = request.cookie("X-Backend-ID", cookie);
+		}
+		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+	}
+
+	private static WebTestClient client(ConfigurableApplicationContext context) {
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+	}
+
+	private static ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(TestApplication.class).run("--server.port=0",
+				"--smartstick.strategy=random", "--smartstick.sticky.secret=shared between instances",
+				"--smartstick.backends[0].id=0", "--smartstick.backends[0].url=" + backend0.url(),
+				"--smartstick.backends[0].weight=3", "--smartstick.backends[1].id=1",
+				"--smartstick.backends[1].url=" + backend1.url(), "--spring.main.banner-mode=off");
+	}
+
+}
