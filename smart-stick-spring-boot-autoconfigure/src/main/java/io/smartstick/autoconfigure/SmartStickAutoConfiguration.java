@@ -7,6 +7,7 @@ import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.balancer.BalancingStrategyCatalog;
 import io.smartstick.config.BackendDefinitions;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
@@ -46,7 +47,7 @@ public class SmartStickAutoConfiguration {
 			ApplicationEventPublisher eventPublisher) {
 		return new BackendRegistry(
 				BackendDefinitions.create(properties, SmartStickRoutes.SERVICE_ID, List.copyOf(strategies.names())),
-				eventPublisher::publishEvent);
+				(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)));
 	}
 
 	@Bean

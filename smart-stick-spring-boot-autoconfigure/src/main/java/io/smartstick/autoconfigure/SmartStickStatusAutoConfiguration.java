@@ -1,6 +1,7 @@
 package io.smartstick.autoconfigure;
 
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.health.BackendHealthChecks;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.status.LoadBalancerStatus;
 import io.smartstick.status.StatusEndpointRouter;
@@ -20,7 +21,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *
  * @author smart-stick
  */
-@AutoConfiguration(after = SmartStickAutoConfiguration.class)
+@AutoConfiguration(after = SmartStickHealthAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnBean(StickyBackendSelector.class)
 @ConditionalOnBooleanProperty(name = "smartstick.status.enabled", matchIfMissing = true)
@@ -28,8 +29,9 @@ public class SmartStickStatusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LoadBalancerStatus smartStickLoadBalancerStatus(StickyBackendSelector selector, SmartStickProperties properties) {
-		return new LoadBalancerStatus(selector.registry(), properties.getStrategy());
+	LoadBalancerStatus smartStickLoadBalancerStatus(StickyBackendSelector selector, SmartStickProperties properties,
+			BackendHealthChecks healthChecks) {
+		return new LoadBalancerStatus(selector.registry(), properties.getStrategy(), healthChecks::isCustom);
 	}
 
 	@Bean

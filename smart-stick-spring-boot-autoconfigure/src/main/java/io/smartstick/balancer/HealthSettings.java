@@ -11,11 +11,14 @@ import java.util.Map;
  * @param algorithm "http" or "http-status"
  * @param timeout time a check may take
  * @param headers headers sent with the check (never exposed by status endpoints)
- * @param checkBeanName name of a custom HealthCheck bean, or {@code null}
+ * @param checkBeanName name of the HealthCheck bean chosen for this backend, or
+ * {@code null} for the default check
+ * @param rise consecutive successes that bring the backend back up
+ * @param fall consecutive failures that take the backend down
  * @author smart-stick
  */
 public record HealthSettings(String path, String method, String algorithm, Duration timeout,
-		Map<String, String> headers, String checkBeanName) {
+		Map<String, String> headers, String checkBeanName, int rise, int fall) {
 
 	/**
 	 * Whether custom headers are sent with the check.
@@ -25,12 +28,5 @@ public record HealthSettings(String path, String method, String algorithm, Durat
 		return !this.headers.isEmpty();
 	}
 
-	/**
-	 * Whether a custom HealthCheck bean decides the backend's health.
-	 * @return {@code true} if a check bean is configured
-	 */
-	public boolean hasCustomCheck() {
-		return this.checkBeanName != null;
-	}
 
 }

@@ -87,6 +87,12 @@ public final class BackendDefinitions {
 		checkPath(prefix + ".health.path", health.getPath(), violations);
 		checkMethod(prefix + ".health.method", health.getMethod(), violations);
 		checkAlgorithm(prefix + ".health.algorithm", health.getAlgorithm(), violations);
+		checkAtLeastOne(prefix + ".health.rise", health.getRise(), violations);
+		checkAtLeastOne(prefix + ".health.fall", health.getFall(), violations);
+		if (properties.getProxy().getRetries() < 0) {
+			violations.add(new ConfigurationViolation(prefix + ".proxy.retries", properties.getProxy().getRetries(),
+					"is negative", "Use 0 to never retry, or a small number such as 2."));
+		}
 		checkPositive(prefix + ".proxy.connect-timeout", properties.getProxy().getConnectTimeout(), violations);
 		checkPositive(prefix + ".proxy.response-timeout", properties.getProxy().getResponseTimeout(), violations);
 		String cookieName = properties.getSticky().getCookieName();
@@ -130,13 +136,22 @@ public final class BackendDefinitions {
 		if (configured.getHealthTimeout() != null) {
 			checkPositive(prefix + "health-timeout", timeout, violations);
 		}
+		int rise = or(configured.getHealthRise(), global.getRise());
+		int fall = or(configured.getHealthFall(), global.getFall());
+		if (configured.getHealthRise() != null) {
+			checkAtLeastOne(prefix + "health-rise", rise, violations);
+		}
+		if (configured.getHealthFall() != null) {
+			checkAtLeastOne(prefix + "health-fall", fall, violations);
+		}
 		if (violations.size() > errors) {
 			return null;
 		}
 		Map<String, String> headers = configured.getHealthHeaders().isEmpty() ? global.getHeaders()
 				: configured.getHealthHeaders();
 		HealthSettings health = new HealthSettings(path, upper(method), lower(algorithm), timeout,
-				Collections.unmodifiableMap(new LinkedHashMap<>(headers)), or(configured.getHealthCheck(), global.getCheck()));
+				Collections.unmodifiableMap(new LinkedHashMap<>(headers)), or(configured.getHealthCheck(), global.getCheck()),
+				rise, fall);
 		return new Backend(serviceId, id, url, configured.getWeight(), configured.getOwner(), health);
 	}
 
@@ -193,6 +208,13 @@ public final class BackendDefinitions {
 		if (value == null || value.isZero() || value.isNegative()) {
 			violations.add(new ConfigurationViolation(property, value, "must be positive",
 					"Use a positive duration: plain milliseconds (2000) or a duration such as 2s."));
+		}
+	}
+
+	private static void checkAtLeastOne(String property, int value, List<ConfigurationViolation> violations) {
+		if (value < 1) {
+			violations.add(new ConfigurationViolation(property, value, "must be at least 1",
+					"Use 1 to react to the first result, or more to ignore short flaps."));
 		}
 	}
 

@@ -22,12 +22,13 @@ enum ConfigFileSection {
 	 * An element of {@code backends}.
 	 */
 	BACKEND("a backend", "backend", "id", "url", "weight", "owner", "healthPath", "healthMethod", "healthAlgorithm",
-			"healthTimeout", "healthHeaders", "healthCheck"),
+			"healthTimeout", "healthHeaders", "healthCheck", "healthRise", "healthFall"),
 
 	/**
 	 * The {@code health} object.
 	 */
-	HEALTH("health", "health", "interval", "path", "method", "algorithm", "timeout", "headers", "check"),
+	HEALTH("health", "health", "interval", "path", "method", "algorithm", "timeout", "headers", "check", "rise", "fall",
+			"enabled", "passive"),
 
 	/**
 	 * The {@code email} object (nodemailer transport options).

@@ -162,6 +162,34 @@ public class SmartStickProperties {
 		 */
 		private String healthCheck;
 
+		/**
+		 * Consecutive successful checks that bring this backend back up. Defaults to
+		 * smartstick.health.rise.
+		 */
+		private Integer healthRise;
+
+		/**
+		 * Consecutive failed checks that take this backend down. Defaults to
+		 * smartstick.health.fall.
+		 */
+		private Integer healthFall;
+
+		public Integer getHealthRise() {
+			return this.healthRise;
+		}
+
+		public void setHealthRise(Integer healthRise) {
+			this.healthRise = healthRise;
+		}
+
+		public Integer getHealthFall() {
+			return this.healthFall;
+		}
+
+		public void setHealthFall(Integer healthFall) {
+			this.healthFall = healthFall;
+		}
+
 		public String getId() {
 			return this.id;
 		}
@@ -248,6 +276,60 @@ public class SmartStickProperties {
 	 * Active health check defaults for every backend.
 	 */
 	public static class Health {
+
+		/**
+		 * Whether to check backends actively. Without active checks a backend only goes down
+		 * through passive detection and never comes back by itself.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Consecutive successful checks that bring a down backend back up.
+		 */
+		private int rise = 1;
+
+		/**
+		 * Consecutive failed checks that take a backend down.
+		 */
+		private int fall = 1;
+
+		/**
+		 * Whether a transport failure while proxying (connection refused or reset, connect
+		 * timeout) takes the backend down at once, until an active check brings it back.
+		 */
+		private boolean passive = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getRise() {
+			return this.rise;
+		}
+
+		public void setRise(int rise) {
+			this.rise = rise;
+		}
+
+		public int getFall() {
+			return this.fall;
+		}
+
+		public void setFall(int fall) {
+			this.fall = fall;
+		}
+
+		public boolean isPassive() {
+			return this.passive;
+		}
+
+		public void setPassive(boolean passive) {
+			this.passive = passive;
+		}
 
 		/**
 		 * Time between two health check rounds. If a duration suffix is not specified,
@@ -391,6 +473,21 @@ public class SmartStickProperties {
 		private String secret;
 
 		/**
+		 * What happens to a client whose sticky backend is down: "redistribute" moves it to
+		 * a healthy backend and rewrites its cookie; "strict" answers 503, for applications
+		 * whose in-memory state cannot move.
+		 */
+		private Failover failover = Failover.REDISTRIBUTE;
+
+		public Failover getFailover() {
+			return this.failover;
+		}
+
+		public void setFailover(Failover failover) {
+			this.failover = failover;
+		}
+
+		/**
 		 * Regular expression matching the remote addresses whose X-Forwarded-Proto header is
 		 * trusted when deciding whether the request came over https. Defaults to loopback
 		 * and private network addresses.
@@ -498,6 +595,23 @@ public class SmartStickProperties {
 		}
 
 		/**
+		 * Policies for clients whose sticky backend is down.
+		 */
+		public enum Failover {
+
+			/**
+			 * Move the client to a healthy backend and rewrite its cookie.
+			 */
+			REDISTRIBUTE,
+
+			/**
+			 * Answer 503 until the client's backend is back.
+			 */
+			STRICT
+
+		}
+
+		/**
 		 * When the cookie's Secure attribute is set.
 		 */
 		public enum Secure {
@@ -570,6 +684,21 @@ public class SmartStickProperties {
 		 * duration suffix is not specified, milliseconds will be used.
 		 */
 		private Duration responseTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Times a failed request is retried on another healthy backend, when that is safe:
+		 * always if the request never reached the backend, otherwise only for idempotent
+		 * requests without a body, and never once the response has started.
+		 */
+		private int retries = 2;
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
 
 		public Duration getConnectTimeout() {
 			return this.connectTimeout;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
@@ -28,14 +29,18 @@ public class LoadBalancerStatus {
 
 	private final String strategy;
 
+	private final Predicate<Backend> customCheck;
+
 	/**
 	 * Create a status builder.
 	 * @param registry the backends
 	 * @param strategy name of the strategy in use
+	 * @param customCheck whether a backend's health is decided by a custom check
 	 */
-	public LoadBalancerStatus(BackendRegistry registry, String strategy) {
+	public LoadBalancerStatus(BackendRegistry registry, String strategy, Predicate<Backend> customCheck) {
 		this.registry = registry;
 		this.strategy = strategy;
+		this.customCheck = customCheck;
 	}
 
 	/**
@@ -71,7 +76,7 @@ public class LoadBalancerStatus {
 		return (instant != null) ? ISO_MILLIS.format(instant) : null;
 	}
 
-	private static Map<String, Object> backend(Backend backend) {
+	private Map<String, Object> backend(Backend backend) {
 		Map<String, Object> entry = new LinkedHashMap<>();
 		entry.put("id", backend.id());
 		entry.put("url", backend.url().toString());
@@ -80,18 +85,18 @@ public class LoadBalancerStatus {
 		entry.put("requests", backend.requests());
 		entry.put("activeConnections", backend.activeConnections());
 		entry.put("lastChecked", format(backend.health().lastChecked()));
-		entry.put("healthCheck", healthCheck(backend.healthSettings()));
+		entry.put("healthCheck", healthCheck(backend.healthSettings(), this.customCheck.test(backend)));
 		return entry;
 	}
 
-	private static Map<String, Object> healthCheck(HealthSettings settings) {
+	private static Map<String, Object> healthCheck(HealthSettings settings, boolean customCheck) {
 		Map<String, Object> entry = new LinkedHashMap<>();
 		entry.put("path", settings.path());
 		entry.put("method", settings.method());
 		entry.put("algorithm", settings.algorithm());
 		entry.put("timeout", settings.timeout().toMillis());
 		entry.put("hasCustomHeaders", settings.hasCustomHeaders());
-		entry.put("hasCustomFunction", settings.hasCustomCheck());
+		entry.put("hasCustomFunction", customCheck);
 		return entry;
 	}
 

@@ -18,7 +18,7 @@ public enum Assignment {
 	NEW,
 
 	/**
-	 * The sticky cookie named a backend that is down or gone; the strategy chose another.
+	 * The sticky cookie named a known backend that is down; the strategy chose another.
 	 */
 	REASSIGNED;
 

@@ -62,7 +62,7 @@ class OriginalConfigJsonTests {
 		assertThatFails("{ \"backends\": [ { \"id\": 0 }, \"http://localhost:5001\" ] }", "$.backends[1]",
 				"Expected a JSON object for a backend, but found a string",
 				"Make $.backends[1] a JSON object with some of the keys: id, url, weight, owner, healthPath, "
-						+ "healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck.");
+						+ "healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall.");
 		assertThatFails("{ \"backends\": [ null ] }", "$.backends[0]",
 				"Expected a JSON object for a backend, but found null", null);
 	}
@@ -71,7 +71,7 @@ class OriginalConfigJsonTests {
 	void sectionsMustBeObjects() {
 		assertThatFails("{ \"health\": 10000 }", "$.health", "Expected a JSON object for health, but found a number",
 				"Make $.health a JSON object with some of the keys: interval, path, method, algorithm, timeout, "
-						+ "headers, check.");
+						+ "headers, check, rise, fall, enabled, passive.");
 		assertThatFails("{ \"email\": \"gmail\" }", "$.email", "Expected a JSON object for email, but found a string",
 				null);
 		assertThatFails("{ \"email\": { \"auth\": [ \"me\", \"secret\" ] } }", "$.email.auth",
@@ -114,7 +114,7 @@ class OriginalConfigJsonTests {
 		assertThatFails("{ \"backends\": [ { \"id\": 0, \"health-path\": \"/health\" } ] }",
 				"$.backends[0].health-path",
 				"Unknown backend key 'health-path' (did you mean 'healthPath'?). Valid keys are: id, url, weight, "
-						+ "owner, healthPath, healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck",
+						+ "owner, healthPath, healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall",
 				"Rename 'health-path' to 'healthPath' at $.backends[0].");
 	}
 
@@ -130,7 +130,7 @@ class OriginalConfigJsonTests {
 	void unknownKeysInNestedObjectsAreReported() {
 		assertThatFails("{ \"health\": { \"intervall\": 1000 } }", "$.health.intervall",
 				"Unknown health key 'intervall'. Valid keys are: interval, path, method, algorithm, timeout, headers, "
-						+ "check",
+						+ "check, rise, fall, enabled, passive",
 				null);
 		assertThatFails("{ \"email\": { \"Host\": \"smtp.example.com\" } }", "$.email.Host",
 				"Unknown email key 'Host' (did you mean 'host'?). Valid keys are: service, host, port, secure, auth, "

@@ -57,6 +57,10 @@ class StickyRoutingIntegrationTests {
 		properties.add("smartstick.backends[2].url", () -> "http://127.0.0.1:" + closedPort());
 		properties.add("smartstick.backends[2].weight", () -> "0");
 		properties.add("smartstick.proxy.response-timeout", () -> "1s");
+		// routing in isolation: the tests set backend health themselves
+		properties.add("smartstick.health.enabled", () -> "false");
+		properties.add("smartstick.health.passive", () -> "false");
+		properties.add("smartstick.proxy.retries", () -> "0");
 	}
 
 	static int closedPort() {
