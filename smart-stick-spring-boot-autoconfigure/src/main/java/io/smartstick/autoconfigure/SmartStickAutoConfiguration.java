@@ -60,7 +60,8 @@ public class SmartStickAutoConfiguration {
 	@ConditionalOnMissingBean
 	StickyBackendSelector smartStickBackendSelector(SmartStickProperties properties, BackendRegistry registry,
 			StickyCookieCodec codec, BalancingStrategyCatalog strategies) {
-		return new StickyBackendSelector(registry, codec, strategies.get(properties.getStrategy()));
+		return new StickyBackendSelector(registry, codec, strategies.get(properties.getStrategy()),
+				properties.getSticky().getFailover() == SmartStickProperties.Sticky.Failover.STRICT);
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.smartstick.autoconfigure;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
@@ -61,8 +63,9 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
-	ProxyErrorFilter smartStickProxyErrorFilter(SmartStickProperties properties) {
-		return new ProxyErrorFilter(properties.getHealth().getInterval().toSeconds());
+	ProxyErrorFilter smartStickProxyErrorFilter(SmartStickProperties properties, BackendRegistry registry) {
+		return new ProxyErrorFilter(registry, properties.getHealth().isPassive(), properties.getProxy().getRetries(),
+				properties.getHealth().getInterval().toSeconds(), Clock.systemUTC());
 	}
 
 	private static List<String> servedLocally(Environment environment) {

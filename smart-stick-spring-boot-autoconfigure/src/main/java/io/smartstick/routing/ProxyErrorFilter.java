@@ -1,7 +1,14 @@
 package io.smartstick.routing;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 
+import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.sticky.StickyLoadBalancer;
 import io.smartstick.sticky.StickySelection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,17 +23,23 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Turns failures of smart-stick's route into clear JSON answers: 503 with
- * {@code Retry-After} when no backend is available, 504 when the backend did not answer
- * in time, 502 when it could not be reached or broke the connection. A response already
- * on its way to the client cannot be replaced; the failure then closes the connection.
+ * Handles failures of smart-stick's route. A transport failure takes the backend down at
+ * once (passive detection) and, when safe, the request is retried on another healthy
+ * backend: always if the backend was never reached, otherwise only for idempotent
+ * requests without a body, and never once the response has started. What cannot be
+ * retried is answered with JSON: 503 with {@code Retry-After} when no backend is
+ * available, 504 when the backend did not answer in time, 502 when it could not be
+ * reached or broke the connection. Client aborts are cancellations, not failures, and
+ * never count against a backend.
  *
  * @author smart-stick
  */
@@ -34,7 +47,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	/**
 	 * Order of this filter: just before Gateway's load-balancer filter, so it sees its
-	 * failures and those of every filter after it.
+	 * failures and those of every filter after it, and a retry chooses again.
 	 */
 	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1;
 
@@ -43,14 +56,34 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	private static final byte[] NO_BACKEND_BODY = "{\"error\":\"No healthy backends available.\"}"
 		.getBytes(StandardCharsets.UTF_8);
 
+	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
+	private final BackendRegistry registry;
+
+	private final boolean passive;
+
+	private final int retries;
+
 	private final String retryAfterSeconds;
+
+	private final Clock clock;
 
 	/**
 	 * Create a filter.
+	 * @param registry the backends, told of passively detected failures
+	 * @param passive whether transport failures take a backend down at once
+	 * @param retries how many times a failed request may be retried elsewhere
 	 * @param retryAfterSeconds value of {@code Retry-After} on 503 answers
+	 * @param clock stamps passive failures
 	 */
-	public ProxyErrorFilter(long retryAfterSeconds) {
+	public ProxyErrorFilter(BackendRegistry registry, boolean passive, int retries, long retryAfterSeconds,
+			Clock clock) {
+		this.registry = registry;
+		this.passive = passive;
+		this.retries = retries;
 		this.retryAfterSeconds = Long.toString(Math.max(1, retryAfterSeconds));
+		this.clock = clock;
 	}
 
 	@Override
@@ -64,35 +97,77 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		if (route == null || !SmartStickRoutes.ROUTE_ID.equals(route.getId())) {
 			return chain.filter(exchange);
 		}
-		return chain.filter(exchange).onErrorResume((ex) -> handle(exchange, ex));
+		URI balancedUrl = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		return attempt(exchange, chain, balancedUrl, 0);
 	}
 
-	private Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, URI balancedUrl, int attempt) {
+		return chain.filter(exchange).onErrorResume((ex) -> {
+			if (exchange.getResponse().isCommitted()) {
+				return Mono.error(ex);
+			}
+			Backend backend = servedBy(exchange);
+			ProxyFailure failure = ProxyFailure.of(ex);
+			if (backend != null && failure.isTransport() && this.passive) {
+				this.registry.updateHealth(backend, false, failure.cause() + " (passive)", this.clock.instant());
+			}
+			if (backend != null && attempt < this.retries && isRetryable(failure, exchange.getRequest())) {
+				logger.debug("Retrying " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
+						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
+				prepareRetry(exchange, balancedUrl, backend);
+				return attempt(exchange, chain, balancedUrl, attempt + 1);
+			}
+			return answer(exchange, ex, failure, backend);
+		});
+	}
+
+	private static boolean isRetryable(ProxyFailure failure, ServerHttpRequest request) {
+		if (failure == ProxyFailure.NOT_REACHED) {
+			return true;
+		}
+		HttpHeaders headers = request.getHeaders();
+		boolean hasBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+		return failure == ProxyFailure.RESET_BEFORE_RESPONSE && IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void prepareRetry(ServerWebExchange exchange, URI balancedUrl, Backend failed) {
+		ServerWebExchangeUtils.reset(exchange);
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, balancedUrl);
+		exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		Set<Backend> excluded = (Set<Backend>) exchange.getAttributes()
+			.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR, (key) -> new HashSet<Backend>());
+		excluded.add(failed);
+	}
+
+	private Mono<Void> answer(ServerWebExchange exchange, Throwable ex, ProxyFailure failure, Backend backend) {
 		ServerHttpResponse response = exchange.getResponse();
-		if (response.isCommitted()) {
+		if (ex instanceof ResponseStatusException status && !(ex instanceof NotFoundException)
+				&& failure != ProxyFailure.TIMEOUT) {
 			return Mono.error(ex);
 		}
+		// an error answer names no backend and assigns none
+		exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
 		// drop whatever a half-received backend answer left behind (Content-Encoding, ...)
 		response.getHeaders().clear();
 		if (ex instanceof NotFoundException) {
 			response.getHeaders().set(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
-			return write(response, HttpStatus.SERVICE_UNAVAILABLE, NO_BACKEND_BODY);
+			Backend refused = exchange.getAttribute(StickyLoadBalancer.REFUSED_BACKEND_ATTR);
+			return write(response, HttpStatus.SERVICE_UNAVAILABLE, (refused != null)
+					? error("Backend " + refused.idValue() + " is unavailable.") : NO_BACKEND_BODY);
 		}
-		String backend = backendDescription(exchange);
-		if (ex instanceof ResponseStatusException status) {
-			if (status.getStatusCode().value() != HttpStatus.GATEWAY_TIMEOUT.value()) {
-				return Mono.error(ex);
-			}
-			logger.warn("Backend " + backend + " did not answer in time: " + status.getReason());
-			return write(response, HttpStatus.GATEWAY_TIMEOUT, error("Backend " + backend + " did not answer in time."));
+		String id = (backend != null) ? backend.idValue() : "(unknown)";
+		if (failure == ProxyFailure.TIMEOUT) {
+			logger.warn("Backend " + id + " did not answer in time: " + ex.getMessage());
+			return write(response, HttpStatus.GATEWAY_TIMEOUT, error("Backend " + id + " did not answer in time."));
 		}
-		logger.warn("Backend " + backend + " failed: " + ex);
-		return write(response, HttpStatus.BAD_GATEWAY, error("Backend " + backend + " did not answer."));
+		logger.warn("Backend " + id + " failed: " + ex);
+		return write(response, HttpStatus.BAD_GATEWAY, error("Backend " + id + " did not answer."));
 	}
 
-	private static String backendDescription(ServerWebExchange exchange) {
+	private static Backend servedBy(ServerWebExchange exchange) {
 		Object selection = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		return (selection instanceof StickySelection sticky) ? sticky.backend().idValue() : "(unknown)";
+		return (selection instanceof StickySelection sticky) ? sticky.backend() : null;
 	}
 
 	private static byte[] error(String message) {

@@ -20,14 +20,20 @@ public enum Assignment {
 	/**
 	 * The sticky cookie named a known backend that is down; the strategy chose another.
 	 */
-	REASSIGNED;
+	REASSIGNED,
+
+	/**
+	 * The sticky cookie named a known backend that is down and the failover policy is
+	 * strict: the request is refused rather than moved.
+	 */
+	REFUSED;
 
 	/**
 	 * Whether the response must carry a new sticky cookie.
-	 * @return {@code true} unless the assignment was kept
+	 * @return {@code true} for a new or changed assignment
 	 */
 	public boolean issuesCookie() {
-		return this != KEPT;
+		return this == NEW || this == REASSIGNED;
 	}
 
 }

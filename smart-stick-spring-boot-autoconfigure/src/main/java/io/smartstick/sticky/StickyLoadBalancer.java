@@ -1,5 +1,9 @@
 package io.smartstick.sticky;
 
+import java.util.Map;
+import java.util.Set;
+
+import io.smartstick.balancer.Backend;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -15,11 +19,23 @@ import org.springframework.util.MultiValueMap;
  * The {@link ReactorServiceInstanceLoadBalancer} that Spring Cloud Gateway's load-balancer
  * filter asks for the smart-stick service: it reads the sticky cookie from the request
  * and lets the {@link StickyBackendSelector} decide. An empty response (no backend
- * available) makes Gateway fail the request with 503.
+ * available, or the client's backend is down under the strict policy) makes Gateway fail
+ * the request, which is answered with 503.
  *
  * @author smart-stick
  */
 public class StickyLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+	/**
+	 * Exchange attribute holding the {@code Set<Backend>} a retried request must avoid.
+	 */
+	public static final String EXCLUDED_BACKENDS_ATTR = StickyLoadBalancer.class.getName() + ".excludedBackends";
+
+	/**
+	 * Exchange attribute holding the {@link Backend} a request was refused for under the
+	 * strict failover policy.
+	 */
+	public static final String REFUSED_BACKEND_ATTR = StickyLoadBalancer.class.getName() + ".refusedBackend";
 
 	private static final Mono<Response<ServiceInstance>> NONE_AVAILABLE = Mono.just(new EmptyResponse());
 
@@ -38,20 +54,29 @@ public class StickyLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 	}
 
 	@Override
+	@SuppressWarnings({ "rawtypes", "unchecked" })
 	public Mono<Response<ServiceInstance>> choose(Request request) {
-		StickySelection selection = this.selector.select(cookieValue(request));
-		return (selection != null) ? Mono.just(selection) : NONE_AVAILABLE;
+		RequestData data = (request.getContext() instanceof RequestDataContext context) ? context.getClientRequest()
+				: null;
+		Map<String, Object> attributes = (data != null) ? data.getAttributes() : null;
+		Object excluded = (attributes != null) ? attributes.get(EXCLUDED_BACKENDS_ATTR) : null;
+		StickySelection selection = this.selector.select(cookieValue(data),
+				(excluded instanceof Set set) ? (Set<Backend>) set : Set.of());
+		if (selection == null) {
+			return NONE_AVAILABLE;
+		}
+		if (selection.assignment() == Assignment.REFUSED) {
+			if (attributes != null) {
+				attributes.put(REFUSED_BACKEND_ATTR, selection.backend());
+			}
+			return NONE_AVAILABLE;
+		}
+		return Mono.just(selection);
 	}
 
-	private String cookieValue(Request<?> request) {
-		if (request.getContext() instanceof RequestDataContext context) {
-			RequestData data = context.getClientRequest();
-			MultiValueMap<String, String> cookies = (data != null) ? data.getCookies() : null;
-			if (cookies != null) {
-				return cookies.getFirst(this.cookieName);
-			}
-		}
-		return null;
+	private String cookieValue(RequestData data) {
+		MultiValueMap<String, String> cookies = (data != null) ? data.getCookies() : null;
+		return (cookies != null) ? cookies.getFirst(this.cookieName) : null;
 	}
 
 }

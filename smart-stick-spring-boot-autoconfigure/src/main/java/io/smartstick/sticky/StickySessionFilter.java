@@ -35,6 +35,8 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 	 */
 	public static final String BACKEND_ID_HEADER = "x-backend-id";
 
+	private static final String STAMPED_ATTR = StickySessionFilter.class.getName() + ".stamped";
+
 	private final StickyCookieWriter cookieWriter;
 
 	/**
@@ -72,12 +74,19 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 	}
 
 	private void stampResponse(ServerWebExchange exchange, StickySelection selection) {
+		// a retried request passes here once per attempt; the last selection is stamped once
+		if (exchange.getAttributes().putIfAbsent(STAMPED_ATTR, Boolean.TRUE) != null) {
+			return;
+		}
 		ServerHttpResponse response = exchange.getResponse();
 		response.beforeCommit(() -> {
-			HttpHeaders headers = response.getHeaders();
-			headers.set(BACKEND_ID_HEADER, selection.backend().idValue());
-			if (selection.assignment().issuesCookie()) {
-				headers.add(HttpHeaders.SET_COOKIE, this.cookieWriter.cookie(selection.backend(), exchange.getRequest()));
+			Object current = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+			if (current instanceof StickySelection served) {
+				HttpHeaders headers = response.getHeaders();
+				headers.set(BACKEND_ID_HEADER, served.backend().idValue());
+				if (served.assignment().issuesCookie()) {
+					headers.add(HttpHeaders.SET_COOKIE, this.cookieWriter.cookie(served.backend(), exchange.getRequest()));
+				}
 			}
 			return Mono.empty();
 		});

@@ -1,0 +1,77 @@
+package io.smartstick.routing;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+
+import io.netty.channel.ConnectTimeoutException;
+import reactor.netty.http.client.PrematureCloseException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * How a proxied request failed, which decides whether the backend is taken down and
+ * whether the request may be retried elsewhere.
+ *
+ * @author smart-stick
+ */
+enum ProxyFailure {
+
+	/**
+	 * The backend was never reached (refused, connect timeout, unresolvable): nothing was
+	 * sent, so any request can be retried.
+	 */
+	NOT_REACHED("connection refused"),
+
+	/**
+	 * The connection broke before any response: the backend may have received the
+	 * request, so only idempotent requests without a body are retried.
+	 */
+	RESET_BEFORE_RESPONSE("connection closed before a response"),
+
+	/**
+	 * The backend did not answer within the response timeout: never retried.
+	 */
+	TIMEOUT("response timeout"),
+
+	/**
+	 * Anything else.
+	 */
+	OTHER("proxy error");
+
+	private final String cause;
+
+	ProxyFailure(String cause) {
+		this.cause = cause;
+	}
+
+	String cause() {
+		return this.cause;
+	}
+
+	boolean isTransport() {
+		return this == NOT_REACHED || this == RESET_BEFORE_RESPONSE;
+	}
+
+	static ProxyFailure of(Throwable ex) {
+		if (ex instanceof ResponseStatusException status
+				&& status.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
+			return TIMEOUT;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
+					|| cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+				return NOT_REACHED;
+			}
+			if (cause instanceof PrematureCloseException) {
+				return String.valueOf(cause.getMessage()).contains("BEFORE response") ? RESET_BEFORE_RESPONSE : OTHER;
+			}
+			if (cause instanceof java.io.IOException && String.valueOf(cause.getMessage()).contains("reset by peer")) {
+				return RESET_BEFORE_RESPONSE;
+			}
+		}
+		return OTHER;
+	}
+
+}
