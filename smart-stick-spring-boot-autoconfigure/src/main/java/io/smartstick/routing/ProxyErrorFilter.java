@@ -98,13 +98,18 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		URI balancedUrl = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		return attempt(exchange, chain, balancedUrl, 0);
+		return attempt(exchange, chain, balancedUrl, 0, null);
 	}
 
-	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, URI balancedUrl, int attempt) {
+	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, URI balancedUrl, int attempt,
+			Failed previous) {
 		return chain.filter(exchange).onErrorResume((ex) -> {
 			if (exchange.getResponse().isCommitted()) {
 				return Mono.error(ex);
+			}
+			if (previous != null && ex instanceof NotFoundException) {
+				// retrying found no other backend: report what actually went wrong
+				return answer(exchange, previous.error(), previous.failure(), previous.backend());
 			}
 			Backend backend = servedBy(exchange);
 			ProxyFailure failure = ProxyFailure.of(ex);
@@ -115,7 +120,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 				logger.debug("Retrying " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
 				prepareRetry(exchange, balancedUrl, backend);
-				return attempt(exchange, chain, balancedUrl, attempt + 1);
+				return attempt(exchange, chain, balancedUrl, attempt + 1, new Failed(ex, failure, backend));
 			}
 			return answer(exchange, ex, failure, backend);
 		});
@@ -163,6 +168,9 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		}
 		logger.warn("Backend " + id + " failed: " + ex);
 		return write(response, HttpStatus.BAD_GATEWAY, error("Backend " + id + " did not answer."));
+	}
+
+	private record Failed(Throwable error, ProxyFailure failure, Backend backend) {
 	}
 
 	private static Backend servedBy(ServerWebExchange exchange) {

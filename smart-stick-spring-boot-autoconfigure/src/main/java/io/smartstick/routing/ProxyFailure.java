@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 
 import io.netty.channel.ConnectTimeoutException;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.http.HttpStatus;
@@ -62,6 +63,10 @@ enum ProxyFailure {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
 					|| cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+				return NOT_REACHED;
+			}
+			if (cause instanceof AbortedException && String.valueOf(cause.getMessage()).contains("BEFORE send")) {
+				// a pooled connection the backend had closed: nothing was sent
 				return NOT_REACHED;
 			}
 			if (cause instanceof PrematureCloseException) {

@@ -19,6 +19,7 @@ import mockwebserver3.RecordedRequest;
  * selected headers echoed as {@code echo-*} response headers</li>
  * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
  * <li>{@code /status/N}: answers with status N</li>
+ * <li>{@code /drop}: reads the request, then closes the connection without answering</li>
  * </ul>
  */
 public final class TestBackend implements AutoCloseable {
@@ -92,6 +93,9 @@ public final class TestBackend implements AutoCloseable {
 				.headersDelay(millis, TimeUnit.MILLISECONDS)
 				.body("backend-" + this.name)
 				.build();
+		}
+		if (path.equals("/drop")) {
+			return new MockResponse.Builder().onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build();
 		}
 		if (path.startsWith("/status/")) {
 			return new MockResponse.Builder().code(Integer.parseInt(path.substring("/status/".length())))

@@ -1,0 +1,186 @@
+package io.smartstick.integration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.test.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Failover as clients see it: passive detection takes a dead backend down at once, safe
+ * requests are retried on a healthy backend with no error and a rewritten cookie, and a
+ * request that may have reached the backend is never replayed unless it is idempotent.
+ * Active checks are off so that only the request path decides.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "smartstick.health.enabled=false", "smartstick.proxy.retries=2" })
+class FailoverIntegrationTests {
+
+	static final TestBackend backend0 = new TestBackend("0");
+
+	static final TestBackend backend1 = new TestBackend("1");
+
+	/** Drained: only clients sent there by cookie reach it; the burst test kills it. */
+	static final TestBackend doomed = new TestBackend("2");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	BackendRegistry registry;
+
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void backends(DynamicPropertyRegistry properties) {
+		properties.add("smartstick.backends[0].id", () -> "0");
+		properties.add("smartstick.backends[0].url", backend0::url);
+		properties.add("smartstick.backends[1].id", () -> "1");
+		properties.add("smartstick.backends[1].url", backend1::url);
+		properties.add("smartstick.backends[2].id", () -> "2");
+		properties.add("smartstick.backends[2].url", doomed::url);
+		properties.add("smartstick.backends[2].weight", () -> "0");
+	}
+
+	@AfterAll
+	static void stopBackends() {
+		backend0.close();
+		backend1.close();
+		doomed.close();
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.client = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+	}
+
+	@AfterEach
+	void backendsUpAndIdle() {
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.registry.all())
+				.allSatisfy((backend) -> assertThat(backend.activeConnections()).isZero()));
+		for (Backend backend : List.of(this.registry.find(0), this.registry.find(1))) {
+			this.registry.updateHealth(backend, true, "test reset", Instant.now());
+		}
+	}
+
+	@Test
+	void burstOfGetsWhileTheStickyBackendIsKilledSeesNoErrors() {
+		WebClient webClient = WebClient.create("http://127.0.0.1:" + this.port);
+		ConcurrentLinkedQueue<ResponseEntity<String>> responses = new ConcurrentLinkedQueue<>();
+		// 4 clients, 30 requests each, all sticky to backend 2; it dies after the first 20 answers
+		List<Throwable> failures = Flux.range(0, 120)
+			.flatMap((i) -> webClient.get()
+				.uri("/")
+				.cookie("X-Backend-ID", "2")
+				.retrieve()
+				.toEntity(String.class)
+				.doOnNext((response) -> {
+					responses.add(response);
+					if (responses.size() == 20) {
+						doomed.close();
+					}
+				})
+				.then(reactor.core.publisher.Mono.<Throwable>empty())
+				.onErrorResume(reactor.core.publisher.Mono::just), 4)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+		assertThat(failures).isEmpty();
+		assertThat(responses).hasSize(120).allSatisfy((response) -> {
+			assertThat(response.getStatusCode().value()).isEqualTo(200);
+			assertThat(response.getBody()).isEqualTo("backend-" + response.getHeaders().getFirst("x-backend-id"));
+		});
+		List<ResponseEntity<String>> moved = new ArrayList<>(responses).stream()
+			.filter((response) -> !"2".equals(response.getHeaders().getFirst("x-backend-id")))
+			.toList();
+		assertThat(moved).isNotEmpty().allSatisfy((response) -> {
+			ResponseCookie cookie = ResponseCookie.from("X-Backend-ID", response.getHeaders().getFirst("x-backend-id"))
+				.build();
+			assertThat(response.getHeaders().get("Set-Cookie")).anySatisfy((header) -> assertThat(header)
+				.startsWith(cookie.toString() + ";"));
+		});
+		assertThat(this.registry.find(2).isHealthy()).isFalse();
+		assertThat(this.registry.find(2).health().cause()).contains("passive");
+	}
+
+	@Test
+	void postWhoseBackendDiesAfterReceivingItIsNotReplayed() throws Exception {
+		int before0 = backend0.requestCount();
+		EntityExchangeResult<String> result = this.client.post()
+			.uri("/drop")
+			.cookie("X-Backend-ID", "1")
+			.bodyValue("{\"order\":42}")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult();
+		assertThat(result.getStatus().value()).isEqualTo(502);
+		assertThat(result.getResponseBody()).isEqualTo("{\"error\":\"Backend 1 did not answer.\"}");
+		assertThat(drainPaths(backend1)).containsOnlyOnce("/drop");
+		assertThat(backend0.requestCount()).as("never replayed elsewhere").isEqualTo(before0);
+	}
+
+	@Test
+	void getWhoseConnectionBreaksBeforeAnyResponseIsRetriedElsewhere() throws Exception {
+		drainPaths(backend0);
+		EntityExchangeResult<String> result = this.client.get()
+			.uri("/drop")
+			.cookie("X-Backend-ID", "1")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult();
+		// the other backend answers /drop the same way: both see it once, then the client gets the 502
+		assertThat(result.getStatus().value()).isEqualTo(502);
+		assertThat(result.getResponseBody()).isEqualTo("{\"error\":\"Backend 0 did not answer.\"}");
+		assertThat(drainPaths(backend1)).containsOnlyOnce("/drop");
+		assertThat(drainPaths(backend0)).containsOnlyOnce("/drop");
+	}
+
+	@Test
+	void clientAbortDoesNotCountAgainstTheBackend() {
+		WebTestClient impatient = this.client.mutate().responseTimeout(Duration.ofMillis(200)).build();
+		try {
+			impatient.get().uri("/slow?ms=1000").cookie("X-Backend-ID", "0").exchange();
+		}
+		catch (AssertionError | IllegalStateException ex) {
+			// expected: the client gave up
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(0).activeConnections() == 0);
+		assertThat(this.registry.find(0).isHealthy()).isTrue();
+	}
+
+	private static List<String> drainPaths(TestBackend backend) throws InterruptedException {
+		List<String> paths = new ArrayList<>();
+		mockwebserver3.RecordedRequest request;
+		while ((request = backend.server().takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+			paths.add(request.getUrl().encodedPath());
+		}
+		return paths;
+	}
+
+}
