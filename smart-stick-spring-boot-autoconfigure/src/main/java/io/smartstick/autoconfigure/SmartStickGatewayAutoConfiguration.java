@@ -8,14 +8,17 @@ import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
+import io.smartstick.routing.WebSocketProxyFilter;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickyCookieWriter;
 import io.smartstick.sticky.StickySessionFilter;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
@@ -23,6 +26,8 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+import org.springframework.web.reactive.socket.server.WebSocketService;
 
 /**
  * Auto-configuration of the request path through Spring Cloud Gateway: the route to the
@@ -66,6 +71,12 @@ public class SmartStickGatewayAutoConfiguration {
 	ProxyErrorFilter smartStickProxyErrorFilter(SmartStickProperties properties, BackendRegistry registry) {
 		return new ProxyErrorFilter(registry, properties.getHealth().isPassive(), properties.getProxy().getRetries(),
 				properties.getHealth().getInterval().toSeconds(), Clock.systemUTC());
+	}
+
+	@Bean
+	WebSocketProxyFilter smartStickWebSocketProxyFilter(WebSocketClient webSocketClient,
+			WebSocketService webSocketService, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		return new WebSocketProxyFilter(webSocketClient, webSocketService, headersFilters);
 	}
 
 	private static List<String> servedLocally(Environment environment) {

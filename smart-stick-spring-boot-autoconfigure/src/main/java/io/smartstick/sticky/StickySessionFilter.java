@@ -65,6 +65,7 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 		stampResponse(exchange, selection);
 		backend.started();
 		try {
+			// a proxied WebSocket session keeps its exchange open until the session ends
 			return chain.filter(exchange).doFinally((signal) -> backend.completed());
 		}
 		catch (RuntimeException | Error ex) {
