@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -30,6 +33,8 @@ public class DemoBackends implements SmartLifecycle {
 	private final List<Integer> ports;
 
 	private final Map<Integer, DisposableServer> running = new ConcurrentHashMap<>();
+
+	private final Map<Integer, ChannelGroup> connections = new ConcurrentHashMap<>();
 
 	private volatile boolean started;
 
@@ -62,9 +67,12 @@ public class DemoBackends implements SmartLifecycle {
 	}
 
 	private HttpServer server(int port) {
+		ChannelGroup group = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+		this.connections.put(port, group);
 		return HttpServer.create()
 			.host(this.host)
 			.port(port)
+			.channelGroup(group)
 			.route((routes) -> routes
 				.get("/health",
 						(request, response) -> response.header("Content-Type", "application/json")
@@ -85,12 +93,19 @@ public class DemoBackends implements SmartLifecycle {
 			return false;
 		}
 		server.dispose();
+		// break open keep-alive connections too, as a crashed server would
+		ChannelGroup group = this.connections.remove(port);
+		if (group != null) {
+			group.close();
+		}
 		logger.info("Demo backend on port " + port + " stopped");
 		return true;
 	}
 
 	@Override
 	public void stop() {
+		this.connections.values().forEach(ChannelGroup::close);
+		this.connections.clear();
 		this.running.values().forEach(DisposableServer::disposeNow);
 		this.running.clear();
 		this.started = false;
