@@ -7,6 +7,7 @@ import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.balancer.BalancingStrategyCatalog;
 import io.smartstick.config.BackendDefinitions;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.health.BackendAdminStateChangedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.sticky.StickyBackendSelector;
@@ -47,7 +48,8 @@ public class SmartStickAutoConfiguration {
 			ApplicationEventPublisher eventPublisher) {
 		return new BackendRegistry(
 				BackendDefinitions.create(properties, SmartStickRoutes.SERVICE_ID, List.copyOf(strategies.names())),
-				(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)));
+				(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)),
+				(change) -> eventPublisher.publishEvent(new BackendAdminStateChangedEvent(change.backend(), change)));
 	}
 
 	@Bean

@@ -40,7 +40,24 @@ public final class Backend implements ServiceInstance {
 
 	private volatile BackendHealth health = BackendHealth.UNKNOWN;
 
+	private volatile AdminState adminState = AdminState.READY;
+
 	public Backend(String serviceId, int id, URI url, int weight, String owner, HealthSettings healthSettings) {
+		this(serviceId, id, url, weight, owner, healthSettings, AdminState.READY);
+	}
+
+	/**
+	 * Create a backend.
+	 * @param serviceId service id the backend is registered under
+	 * @param id unique non-negative id
+	 * @param url base URL
+	 * @param weight relative share of new clients, 0 to drain
+	 * @param owner email address of the owner, or {@code null}
+	 * @param healthSettings resolved health check settings
+	 * @param adminState initial admin state
+	 */
+	public Backend(String serviceId, int id, URI url, int weight, String owner, HealthSettings healthSettings,
+			AdminState adminState) {
 		this.serviceId = serviceId;
 		this.id = id;
 		this.idValue = Integer.toString(id);
@@ -51,6 +68,7 @@ public final class Backend implements ServiceInstance {
 		this.weight = weight;
 		this.owner = owner;
 		this.healthSettings = healthSettings;
+		this.adminState = adminState;
 	}
 
 	/**
@@ -140,6 +158,36 @@ public final class Backend implements ServiceInstance {
 	 */
 	public boolean isHealthy() {
 		return this.health.healthy();
+	}
+
+	/**
+	 * Return the operator's intent for this backend.
+	 * @return the admin state, never {@code null}
+	 */
+	public AdminState adminState() {
+		return this.adminState;
+	}
+
+	/**
+	 * Whether a client already assigned to this backend may keep using it: it is healthy
+	 * and not in maintenance.
+	 * @return {@code true} if sticky clients stay
+	 */
+	public boolean keepsClients() {
+		return this.health.healthy() && this.adminState != AdminState.MAINTENANCE;
+	}
+
+	/**
+	 * Whether this backend may be given new clients: healthy, ready and with a positive
+	 * weight.
+	 * @return {@code true} if available for new clients
+	 */
+	public boolean takesNewClients() {
+		return this.health.healthy() && this.adminState == AdminState.READY && this.weight > 0;
+	}
+
+	void updateAdminState(AdminState adminState) {
+		this.adminState = adminState;
 	}
 
 	void updateHealth(BackendHealth health) {

@@ -31,7 +31,7 @@ final class BackendPool {
 		List<Backend> available = new ArrayList<>(all.size());
 		int maxId = -1;
 		for (Backend backend : all) {
-			if (backend.isHealthy() && backend.weight() > 0) {
+			if (backend.takesNewClients()) {
 				available.add(backend);
 			}
 			maxId = Math.max(maxId, backend.id());

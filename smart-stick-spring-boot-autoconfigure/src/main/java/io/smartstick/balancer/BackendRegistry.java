@@ -17,6 +17,8 @@ public class BackendRegistry {
 
 	private final Consumer<BackendStateChange> listener;
 
+	private final Consumer<AdminStateChange> adminListener;
+
 	private volatile BackendPool pool;
 
 	/**
@@ -25,8 +27,43 @@ public class BackendRegistry {
 	 * @param listener told of every change of a backend's health state
 	 */
 	public BackendRegistry(List<Backend> backends, Consumer<BackendStateChange> listener) {
+		this(backends, listener, (change) -> {
+		});
+	}
+
+	/**
+	 * Create a registry of the given backends.
+	 * @param backends the backends, ids unique
+	 * @param listener told of every change of a backend's health state
+	 * @param adminListener told of every change of a backend's admin state
+	 */
+	public BackendRegistry(List<Backend> backends, Consumer<BackendStateChange> listener,
+			Consumer<AdminStateChange> adminListener) {
 		this.pool = new BackendPool(backends);
 		this.listener = listener;
+		this.adminListener = adminListener;
+	}
+
+	/**
+	 * Change a backend's admin state. The pool is rebuilt and the admin listener told once
+	 * when the state changes.
+	 * @param backend the backend
+	 * @param state the new admin state
+	 * @return {@code true} if the state changed
+	 */
+	public boolean updateAdminState(Backend backend, AdminState state) {
+		AdminStateChange change;
+		synchronized (this.monitor) {
+			AdminState previous = backend.adminState();
+			if (previous == state) {
+				return false;
+			}
+			backend.updateAdminState(state);
+			this.pool = new BackendPool(this.pool.all());
+			change = new AdminStateChange(backend, previous, state);
+		}
+		this.adminListener.accept(change);
+		return true;
 	}
 
 	/**
@@ -38,7 +75,8 @@ public class BackendRegistry {
 	}
 
 	/**
-	 * Return the backends that can take new clients: healthy and with a positive weight.
+	 * Return the backends that can take new clients: healthy, ready and with a positive
+	 * weight.
 	 * The same list instance is returned until the pool changes.
 	 * @return an immutable list, empty when none is available
 	 */

@@ -152,7 +152,8 @@ public final class BackendDefinitions {
 		HealthSettings health = new HealthSettings(path, upper(method), lower(algorithm), timeout,
 				Collections.unmodifiableMap(new LinkedHashMap<>(headers)), or(configured.getHealthCheck(), global.getCheck()),
 				rise, fall);
-		return new Backend(serviceId, id, url, configured.getWeight(), configured.getOwner(), health);
+		return new Backend(serviceId, id, url, configured.getWeight(), configured.getOwner(), health,
+				configured.getState());
 	}
 
 	private static int parseId(String property, String value, List<ConfigurationViolation> violations) {

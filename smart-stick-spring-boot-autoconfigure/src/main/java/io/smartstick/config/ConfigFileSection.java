@@ -22,7 +22,7 @@ enum ConfigFileSection {
 	 * An element of {@code backends}.
 	 */
 	BACKEND("a backend", "backend", "id", "url", "weight", "owner", "healthPath", "healthMethod", "healthAlgorithm",
-			"healthTimeout", "healthHeaders", "healthCheck", "healthRise", "healthFall"),
+			"healthTimeout", "healthHeaders", "healthCheck", "healthRise", "healthFall", "state"),
 
 	/**
 	 * The {@code health} object.

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.smartstick.balancer.AdminState;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 
@@ -173,6 +175,20 @@ public class SmartStickProperties {
 		 * smartstick.health.fall.
 		 */
 		private Integer healthFall;
+
+		/**
+		 * Admin state at start-up: "ready", "drain" (no new clients, sticky clients stay) or
+		 * "maintenance" (out of rotation, its clients move).
+		 */
+		private AdminState state = AdminState.READY;
+
+		public AdminState getState() {
+			return this.state;
+		}
+
+		public void setState(AdminState state) {
+			this.state = state;
+		}
 
 		public Integer getHealthRise() {
 			return this.healthRise;

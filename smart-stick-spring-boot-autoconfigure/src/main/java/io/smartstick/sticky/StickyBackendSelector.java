@@ -67,10 +67,10 @@ public class StickyBackendSelector {
 	 */
 	public StickySelection select(String cookieValue, Set<Backend> excluded) {
 		Backend sticky = this.codec.decode(cookieValue, this.registry);
-		if (sticky != null && sticky.isHealthy() && !excluded.contains(sticky)) {
+		if (sticky != null && sticky.keepsClients() && !excluded.contains(sticky)) {
 			return new StickySelection(sticky, Assignment.KEPT);
 		}
-		if (sticky != null && this.strict) {
+		if (sticky != null && this.strict && !sticky.isHealthy()) {
 			return new StickySelection(sticky, Assignment.REFUSED);
 		}
 		Backend chosen = choose(excluded);

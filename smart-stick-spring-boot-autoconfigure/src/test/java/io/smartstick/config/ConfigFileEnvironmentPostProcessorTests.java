@@ -164,7 +164,7 @@ class ConfigFileEnvironmentPostProcessorTests {
 			.isThrownBy(() -> this.postProcessor.postProcessEnvironment(environment, new SpringApplication()))
 			.withMessage("Invalid smart-stick config file '" + file + "' at $.backends[0].Weight: Unknown backend key "
 					+ "'Weight' (did you mean 'weight'?). Valid keys are: id, url, weight, owner, healthPath, "
-					+ "healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall");
+					+ "healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall, state");
 	}
 
 	private StandardEnvironment environmentWithConfigFile(String location) {

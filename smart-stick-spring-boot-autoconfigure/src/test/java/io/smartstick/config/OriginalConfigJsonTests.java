@@ -62,7 +62,7 @@ class OriginalConfigJsonTests {
 		assertThatFails("{ \"backends\": [ { \"id\": 0 }, \"http://localhost:5001\" ] }", "$.backends[1]",
 				"Expected a JSON object for a backend, but found a string",
 				"Make $.backends[1] a JSON object with some of the keys: id, url, weight, owner, healthPath, "
-						+ "healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall.");
+						+ "healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall, state.");
 		assertThatFails("{ \"backends\": [ null ] }", "$.backends[0]",
 				"Expected a JSON object for a backend, but found null", null);
 	}
@@ -114,7 +114,7 @@ class OriginalConfigJsonTests {
 		assertThatFails("{ \"backends\": [ { \"id\": 0, \"health-path\": \"/health\" } ] }",
 				"$.backends[0].health-path",
 				"Unknown backend key 'health-path' (did you mean 'healthPath'?). Valid keys are: id, url, weight, "
-						+ "owner, healthPath, healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall",
+						+ "owner, healthPath, healthMethod, healthAlgorithm, healthTimeout, healthHeaders, healthCheck, healthRise, healthFall, state",
 				"Rename 'health-path' to 'healthPath' at $.backends[0].");
 	}
 

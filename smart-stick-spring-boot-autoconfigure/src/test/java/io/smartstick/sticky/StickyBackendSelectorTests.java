@@ -35,6 +35,36 @@ class StickyBackendSelectorTests {
 			this.strategy);
 
 	@Test
+	void drainedBackendKeepsItsClientsButGetsNoNewOnes() {
+		this.registry.updateAdminState(this.one, io.smartstick.balancer.AdminState.DRAIN);
+		assertThat(this.selector.select("1").assignment()).isEqualTo(Assignment.KEPT);
+		for (int i = 0; i < 6; i++) {
+			assertThat(this.selector.select(null).backend()).isSameAs(this.zero);
+		}
+	}
+
+	@Test
+	void backendInMaintenanceLosesItsClientsToAHealthyOne() {
+		this.registry.updateAdminState(this.one, io.smartstick.balancer.AdminState.MAINTENANCE);
+		StickySelection selection = this.selector.select("1");
+		assertThat(selection.assignment()).isEqualTo(Assignment.REASSIGNED);
+		assertThat(selection.backend()).isSameAs(this.zero);
+		this.registry.updateAdminState(this.one, io.smartstick.balancer.AdminState.READY);
+		assertThat(this.selector.select("1").assignment()).isEqualTo(Assignment.KEPT);
+	}
+
+	@Test
+	void strictPolicyRefusesClientsOfADownBackendButMovesThoseOfOneInMaintenance() {
+		StickyBackendSelector strict = new StickyBackendSelector(this.registry, new StickyCookieCodec(null),
+				this.strategy, true);
+		this.registry.updateHealth(this.one, false, "test", NOW);
+		assertThat(strict.select("1").assignment()).isEqualTo(Assignment.REFUSED);
+		this.registry.updateHealth(this.one, true, "test", NOW);
+		this.registry.updateAdminState(this.one, io.smartstick.balancer.AdminState.MAINTENANCE);
+		assertThat(strict.select("1").assignment()).isEqualTo(Assignment.REASSIGNED);
+	}
+
+	@Test
 	void cookieNamingAHealthyBackendKeepsIt() {
 		for (int i = 0; i < 5; i++) {
 			StickySelection selection = this.selector.select("1");
