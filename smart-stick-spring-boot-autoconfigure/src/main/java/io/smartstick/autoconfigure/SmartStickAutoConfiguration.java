@@ -9,6 +9,7 @@ import io.smartstick.config.BackendDefinitions;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendAdminStateChangedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
+import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
@@ -50,6 +51,11 @@ public class SmartStickAutoConfiguration {
 				BackendDefinitions.create(properties, SmartStickRoutes.SERVICE_ID, List.copyOf(strategies.names())),
 				(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)),
 				(change) -> eventPublisher.publishEvent(new BackendAdminStateChangedEvent(change.backend(), change)));
+	}
+
+	@Bean
+	SmartStickObserverHolder smartStickObservers(ObjectProvider<SmartStickObserver> observers) {
+		return new SmartStickObserverHolder(observers);
 	}
 
 	@Bean

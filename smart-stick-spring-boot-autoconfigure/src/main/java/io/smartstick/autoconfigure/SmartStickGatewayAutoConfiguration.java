@@ -63,14 +63,15 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
-	StickySessionFilter smartStickSessionFilter(StickyCookieWriter cookieWriter) {
-		return new StickySessionFilter(cookieWriter);
+	StickySessionFilter smartStickSessionFilter(StickyCookieWriter cookieWriter, SmartStickObserverHolder observers) {
+		return new StickySessionFilter(cookieWriter, observers.get());
 	}
 
 	@Bean
-	ProxyErrorFilter smartStickProxyErrorFilter(SmartStickProperties properties, BackendRegistry registry) {
+	ProxyErrorFilter smartStickProxyErrorFilter(SmartStickProperties properties, BackendRegistry registry,
+			SmartStickObserverHolder observers) {
 		return new ProxyErrorFilter(registry, properties.getHealth().isPassive(), properties.getProxy().getRetries(),
-				properties.getHealth().getInterval().toSeconds(), Clock.systemUTC());
+				properties.getHealth().getInterval().toSeconds(), Clock.systemUTC(), observers.get());
 	}
 
 	@Bean

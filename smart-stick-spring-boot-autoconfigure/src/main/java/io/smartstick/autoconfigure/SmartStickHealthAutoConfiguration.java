@@ -49,9 +49,9 @@ public class SmartStickHealthAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "smartstick.health.enabled", matchIfMissing = true)
 	HealthCheckScheduler smartStickHealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks,
-			SmartStickProperties properties) {
+			SmartStickProperties properties, SmartStickObserverHolder observers) {
 		return new HealthCheckScheduler(registry, checks, properties.getHealth().getInterval(), Schedulers.parallel(),
-				Clock.systemUTC());
+				Clock.systemUTC(), observers.get());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.smartstick.health;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.observe.SmartStickObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -41,6 +43,8 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final SmartStickObserver observer;
+
 	private final Map<Backend, HealthThresholds> thresholds = new ConcurrentHashMap<>();
 
 	private volatile Disposable rounds;
@@ -55,6 +59,21 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	 */
 	public HealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks, Duration interval,
 			Scheduler scheduler, Clock clock) {
+		this(registry, checks, interval, scheduler, clock, SmartStickObserver.of(List.of()));
+	}
+
+	/**
+	 * Create a scheduler.
+	 * @param registry the backends, told of every result
+	 * @param checks the check of each backend
+	 * @param interval time between two rounds
+	 * @param scheduler runs the rounds and the timeouts (a virtual-time one in tests)
+	 * @param clock stamps the results
+	 * @param observer told of every check's outcome and duration
+	 */
+	public HealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks, Duration interval,
+			Scheduler scheduler, Clock clock, SmartStickObserver observer) {
+		this.observer = observer;
 		this.registry = registry;
 		this.checks = checks;
 		this.interval = interval;
@@ -90,8 +109,11 @@ public class HealthCheckScheduler implements SmartLifecycle {
 		for (Backend backend : this.registry.all()) {
 			HealthThresholds state = this.thresholds.computeIfAbsent(backend, HealthThresholds::new);
 			if (state.tryStartProbe()) {
-				probe(backend).doFinally((signal) -> state.probeEnded())
-					.subscribe((result) -> record(backend, state, result));
+				long start = System.nanoTime();
+				probe(backend).doFinally((signal) -> state.probeEnded()).subscribe((result) -> {
+					this.observer.healthChecked(backend, result.healthy(), System.nanoTime() - start);
+					record(backend, state, result);
+				});
 			}
 		}
 	}

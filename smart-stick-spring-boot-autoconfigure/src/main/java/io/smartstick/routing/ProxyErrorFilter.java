@@ -8,6 +8,8 @@ import java.util.Set;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.observe.SmartStickObserver;
+import io.smartstick.sticky.Assignment;
 import io.smartstick.sticky.StickyLoadBalancer;
 import io.smartstick.sticky.StickySelection;
 import org.apache.commons.logging.Log;
@@ -69,6 +71,8 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	private final Clock clock;
 
+	private final SmartStickObserver observer;
+
 	/**
 	 * Create a filter.
 	 * @param registry the backends, told of passively detected failures
@@ -76,9 +80,11 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	 * @param retries how many times a failed request may be retried elsewhere
 	 * @param retryAfterSeconds value of {@code Retry-After} on 503 answers
 	 * @param clock stamps passive failures
+	 * @param observer told of retries and refusals
 	 */
 	public ProxyErrorFilter(BackendRegistry registry, boolean passive, int retries, long retryAfterSeconds,
-			Clock clock) {
+			Clock clock, SmartStickObserver observer) {
+		this.observer = observer;
 		this.registry = registry;
 		this.passive = passive;
 		this.retries = retries;
@@ -119,6 +125,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 			if (backend != null && attempt < this.retries && isRetryable(failure, exchange.getRequest())) {
 				logger.debug("Retrying " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
+				this.observer.retried(backend, failure.cause());
 				prepareRetry(exchange, balancedUrl, backend);
 				return attempt(exchange, chain, balancedUrl, attempt + 1, new Failed(ex, failure, backend));
 			}
@@ -158,6 +165,9 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		if (ex instanceof NotFoundException) {
 			response.getHeaders().set(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
 			Backend refused = exchange.getAttribute(StickyLoadBalancer.REFUSED_BACKEND_ATTR);
+			if (refused != null) {
+				this.observer.assigned(refused, Assignment.REFUSED);
+			}
 			return write(response, HttpStatus.SERVICE_UNAVAILABLE, (refused != null)
 					? error("Backend " + refused.idValue() + " is unavailable.") : NO_BACKEND_BODY);
 		}

@@ -3,7 +3,10 @@ package io.smartstick.sticky;
 import java.net.URI;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.observe.ExchangeOutcome;
+import io.smartstick.observe.SmartStickObserver;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -11,6 +14,7 @@ import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -39,12 +43,16 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 
 	private final StickyCookieWriter cookieWriter;
 
+	private final SmartStickObserver observer;
+
 	/**
 	 * Create a filter.
 	 * @param cookieWriter writes the sticky cookie
+	 * @param observer told of every assignment and every end of an exchange
 	 */
-	public StickySessionFilter(StickyCookieWriter cookieWriter) {
+	public StickySessionFilter(StickyCookieWriter cookieWriter, SmartStickObserver observer) {
 		this.cookieWriter = cookieWriter;
+		this.observer = observer;
 	}
 
 	@Override
@@ -63,15 +71,33 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 			prefixBasePath(exchange, backend.basePath());
 		}
 		stampResponse(exchange, selection);
+		this.observer.assigned(backend, selection.assignment());
 		backend.started();
+		long start = System.nanoTime();
 		try {
 			// a proxied WebSocket session keeps its exchange open until the session ends
-			return chain.filter(exchange).doFinally((signal) -> backend.completed());
+			return chain.filter(exchange).doFinally((signal) -> {
+				backend.completed();
+				this.observer.exchangeEnded(backend, status(exchange), outcome(signal), System.nanoTime() - start);
+			});
 		}
 		catch (RuntimeException | Error ex) {
 			backend.completed();
 			throw ex;
 		}
+	}
+
+	private static int status(ServerWebExchange exchange) {
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		return (status != null && exchange.getResponse().isCommitted()) ? status.value() : 0;
+	}
+
+	private static ExchangeOutcome outcome(SignalType signal) {
+		return switch (signal) {
+			case ON_COMPLETE -> ExchangeOutcome.COMPLETED;
+			case CANCEL -> ExchangeOutcome.CANCELLED;
+			default -> ExchangeOutcome.FAILED;
+		};
 	}
 
 	private void stampResponse(ServerWebExchange exchange, StickySelection selection) {
