@@ -122,6 +122,8 @@ public class HealthCheckScheduler implements SmartLifecycle {
 		HealthCheck check = this.checks.checkFor(backend);
 		Duration timeout = backend.healthSettings().timeout();
 		return Mono.defer(() -> Objects.requireNonNull(check.check(backend), "check returned null"))
+			.map((result) -> (result.cause() != null) ? result : new HealthCheckResult(result.healthy(),
+					result.healthy() ? "custom check passed" : "custom check failed"))
 			.timeout(timeout, this.scheduler)
 			.defaultIfEmpty(HealthCheckResult.unhealthy("check returned no result"))
 			.onErrorResume((ex) -> Mono.just(HealthCheckResult.unhealthy((ex instanceof TimeoutException)

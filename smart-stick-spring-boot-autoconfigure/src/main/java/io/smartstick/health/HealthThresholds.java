@@ -49,11 +49,11 @@ final class HealthThresholds {
 	 */
 	synchronized boolean apply(boolean healthyNow, boolean passed) {
 		if (passed) {
-			this.successes++;
+			this.successes = healthyNow ? 0 : this.successes + 1;
 			this.failures = 0;
 			return healthyNow || this.successes >= this.rise;
 		}
-		this.failures++;
+		this.failures = healthyNow ? this.failures + 1 : 0;
 		this.successes = 0;
 		return healthyNow && this.failures < this.fall;
 	}
