@@ -90,6 +90,17 @@ class WebSocketIntegrationTests {
 	}
 
 	@Test
+	void pingIsAnsweredWithPongThroughTheBalancer() {
+		List<String> received = session("1",
+				(session) -> session.send(Mono.just(session.pingMessage((factory) -> factory.wrap(new byte[] { 7 }))))
+					.thenMany(session.receive()
+						.filter((message) -> message.getType() == WebSocketMessage.Type.PONG)
+						.map((message) -> "pong")
+						.take(1)));
+		assertThat(received).containsExactly("pong");
+	}
+
+	@Test
 	void openSocketCountsAsActiveConnectionUntilItCloses() {
 		Sinks.Empty<Void> release = Sinks.empty();
 		reactor.core.Disposable open = this.client
