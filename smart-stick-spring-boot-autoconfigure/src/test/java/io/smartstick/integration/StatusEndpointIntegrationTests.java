@@ -3,6 +3,7 @@ package io.smartstick.integration;
 import java.time.Duration;
 import java.util.List;
 
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,11 +39,8 @@ class StatusEndpointIntegrationTests {
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
-		properties.add("smartstick.backends[0].id", () -> "0");
-		properties.add("smartstick.backends[0].url", backend0::url);
-		properties.add("smartstick.backends[0].weight", () -> "2");
-		properties.add("smartstick.backends[1].id", () -> "7");
-		properties.add("smartstick.backends[1].url", backend1::url);
+		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 2);
+		LoadBalancerTests.backend(properties, 1, 7, backend1::url, 1);
 		properties.add("smartstick.backends[1].health-path", () -> "/ready");
 		properties.add("smartstick.backends[1].health-method", () -> "head");
 		properties.add("smartstick.backends[1].health-algorithm", () -> "http");
@@ -57,10 +55,7 @@ class StatusEndpointIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(10))
-			.build();
+		this.client = LoadBalancerTests.client(this.port);
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,15 +48,10 @@ class StickyRoutingIntegrationTests {
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
-		properties.add("smartstick.backends[0].id", () -> "0");
-		properties.add("smartstick.backends[0].url", backend0::url);
-		properties.add("smartstick.backends[0].weight", () -> "2");
-		properties.add("smartstick.backends[1].id", () -> "1");
-		properties.add("smartstick.backends[1].url", backend1::url);
+		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 2);
+		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 		// drained (weight 0) so only clients sent there by cookie reach it; nothing listens on its port
-		properties.add("smartstick.backends[2].id", () -> "2");
-		properties.add("smartstick.backends[2].url", () -> "http://127.0.0.1:" + closedPort());
-		properties.add("smartstick.backends[2].weight", () -> "0");
+		LoadBalancerTests.backend(properties, 2, 2, () -> "http://127.0.0.1:" + closedPort(), 0);
 		properties.add("smartstick.proxy.response-timeout", () -> "1s");
 		// routing in isolation: the tests set backend health themselves
 		properties.add("smartstick.health.enabled", () -> "false");
@@ -77,10 +73,7 @@ class StickyRoutingIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(10))
-			.build();
+		this.client = LoadBalancerTests.client(this.port);
 	}
 
 	@AfterEach

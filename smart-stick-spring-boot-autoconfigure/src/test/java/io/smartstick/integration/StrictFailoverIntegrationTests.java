@@ -1,9 +1,9 @@
 package io.smartstick.integration;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,10 +36,8 @@ class StrictFailoverIntegrationTests {
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
-		properties.add("smartstick.backends[0].id", () -> "0");
-		properties.add("smartstick.backends[0].url", backend0::url);
-		properties.add("smartstick.backends[1].id", () -> "1");
-		properties.add("smartstick.backends[1].url", backend1::url);
+		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
+		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 	}
 
 	@AfterAll
@@ -50,10 +48,7 @@ class StrictFailoverIntegrationTests {
 
 	@Test
 	void clientOfDownBackendGets503WhileNewClientsAreServed() {
-		WebTestClient client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(10))
-			.build();
+		WebTestClient client = LoadBalancerTests.client(this.port);
 		this.registry.updateHealth(this.registry.find(1), false, "test", Instant.now());
 		client.get()
 			.uri("/")

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.WebSocketBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -52,13 +53,9 @@ class WebSocketIntegrationTests {
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
-		properties.add("smartstick.backends[0].id", () -> "0");
-		properties.add("smartstick.backends[0].url", backend0::url);
-		properties.add("smartstick.backends[1].id", () -> "1");
-		properties.add("smartstick.backends[1].url", backend1::url);
-		properties.add("smartstick.backends[2].id", () -> "2");
-		properties.add("smartstick.backends[2].url", doomed::url);
-		properties.add("smartstick.backends[2].weight", () -> "0");
+		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
+		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
+		LoadBalancerTests.backend(properties, 2, 2, doomed::url, 0);
 	}
 
 	@AfterAll

@@ -1,0 +1,637 @@
+#!/usr/bin/env bash
+#
+# smart-stick benchmark: measures smart-stick against plain Spring Cloud Gateway and nginx,
+# all in front of the same two nginx backends on loopback, and writes a markdown report to
+# bench/out/report-<date>.md. See bench/README.md.
+#
+# Usage (as root on Debian, from anywhere):  bench/run.sh
+# Quick run:                                 BENCH_DURATION=3s BENCH_ROUNDS=1 bench/run.sh
+#
+# Settings (environment variables):
+#   BENCH_ROUNDS=3          measured rounds; the targets are interleaved in every round
+#   BENCH_DURATION=10s      length of one measured wrk run (wrk's -d syntax: 10s, 1m)
+#   BENCH_WARMUP=<duration> length of the warm-up run per target (default: BENCH_DURATION)
+#   BENCH_THREADS=1         wrk threads (-t)
+#   BENCH_CONNECTIONS=32    wrk connections (-c)
+#   BENCH_LOAD_CPU=0        core for wrk and the nginx processes
+#   BENCH_JVM_CPU=1         core for the JVMs (smart-stick and the baseline gateway)
+#   BENCH_HEAP=256m         JVM heap (-Xms and -Xmx)
+#   BENCH_START_TIMEOUT=120 seconds a JVM may take to answer its first proxied request
+#   BENCH_SKIP_BUILD=0      1 reuses the jars already built
+#   BENCH_MVN_ARGS=         extra Maven arguments, e.g. -o to build offline
+#
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "${BENCH_DIR}/.." && pwd)"
+readonly BENCH_DIR ROOT
+
+ROUNDS="${BENCH_ROUNDS:-3}"
+DURATION="${BENCH_DURATION:-10s}"
+WARMUP="${BENCH_WARMUP:-${DURATION}}"
+THREADS="${BENCH_THREADS:-1}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+LOAD_CPU="${BENCH_LOAD_CPU:-0}"
+JVM_CPU="${BENCH_JVM_CPU:-1}"
+HEAP="${BENCH_HEAP:-256m}"
+START_TIMEOUT="${BENCH_START_TIMEOUT:-120}"
+SKIP_BUILD="${BENCH_SKIP_BUILD:-0}"
+read -r -a MVN_ARGS <<<"${BENCH_MVN_ARGS:-}"
+
+# the sticky cookie smart-stick reads by default (smartstick.sticky.cookie-name); without a
+# secret its value is the backend's id
+readonly STICKY_HEADER="Cookie: X-Backend-ID=0"
+
+PIDS=()           # every process this script started, stopped by the trap
+WORK=""           # temp dir: nginx configs, logs, wrk output
+POLICY_RC_CREATED=0
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- clean-up: stop what we started, by PID -------------------------------------------------
+
+# whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
+alive() {
+	local state
+	state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+	[[ -n "${state}" && "${state}" != Z ]]
+}
+
+stop_pid() {
+	local pid="$1" i
+	kill -TERM "${pid}" 2>/dev/null || true
+	for ((i = 0; i < 150; i++)); do
+		alive "${pid}" || break
+		sleep 0.1
+	done
+	if alive "${pid}"; then
+		log "PID ${pid} ignored SIGTERM for 15 s, sending SIGKILL"
+		kill -KILL "${pid}" 2>/dev/null || true
+	fi
+	wait "${pid}" 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if ((${#PIDS[@]})); then
+		log "stopping ${#PIDS[@]} processes we started: ${PIDS[*]}"
+		local pid
+		for pid in "${PIDS[@]}"; do
+			stop_pid "${pid}"
+		done
+	fi
+	if ((POLICY_RC_CREATED)); then
+		rm -f /usr/sbin/policy-rc.d
+	fi
+	if [[ -n "${WORK}" && -d "${WORK}" ]]; then
+		rm -rf "${WORK}"
+	fi
+	exit "${rc}"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# --- helpers --------------------------------------------------------------------------------
+
+# wrk duration (10s, 2m, 1h, 30) in whole seconds
+to_seconds() {
+	local d="$1"
+	case "${d}" in
+		*h) echo $((${d%h} * 3600)) ;;
+		*m) echo $((${d%m} * 60)) ;;
+		*s) echo $((${d%s})) ;;
+		*) echo $((d)) ;;
+	esac
+}
+
+# N free loopback ports, all distinct: bound to port 0 together, then released
+free_ports() {
+	python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks: s.close()' "$1"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# a / b with two decimals, "n/a" if b is zero
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
+
+fmt_int() { awk -v v="$1" 'BEGIN { printf "%.0f\n", v }'; }
+fmt_ms() { awk -v v="$1" 'BEGIN { printf "%.2f\n", v }'; }
+
+# peak resident set size (VmHWM) of the given PIDs, summed, in MiB
+peak_rss_mib() {
+	local pid kb total=0
+	for pid in "$@"; do
+		kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/${pid}/status" 2>/dev/null || true)"
+		total=$((total + ${kb:-0}))
+	done
+	awk -v kb="${total}" 'BEGIN { printf "%.0f\n", kb / 1024 }'
+}
+
+# busy percentage of cores $1 and $2 over 2 s, as "busy0 busy1": what other processes use
+# before this script starts anything
+cores_busy() {
+	local a b
+	a="$(grep -E "^cpu($1|$2) " /proc/stat)"
+	sleep 2
+	b="$(grep -E "^cpu($1|$2) " /proc/stat)"
+	printf '%s\n%s\n' "${a}" "${b}" | awk '{
+		idle = $5 + $6; total = 0
+		for (i = 2; i <= NF; i++) total += $i
+		if ($1 in t) { printf "%.0f ", 100 * (1 - (idle - i0[$1]) / (total - t[$1])) } else { t[$1] = total; i0[$1] = idle }
+	} END { print "" }'
+}
+
+children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null || true; }
+
+# --- 1. tools -------------------------------------------------------------------------------
+
+install_missing() {
+	local missing=()
+	command -v wrk >/dev/null || missing+=(wrk)
+	command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+	command -v curl >/dev/null || missing+=(curl)
+	command -v python3 >/dev/null || missing+=(python3)
+	command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+	command -v taskset >/dev/null || missing+=(util-linux)
+	command -v timeout >/dev/null || missing+=(coreutils)
+	((${#missing[@]})) || return 0
+
+	[[ "$(id -u)" == 0 ]] || die "missing ${missing[*]}: run as root, or install them with apt-get first"
+	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them (Debian expected)"
+	log "installing ${missing[*]} from Debian packages"
+	export DEBIAN_FRONTEND=noninteractive
+	# do not let the nginx package start its own service on port 80: this script runs its own
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		POLICY_RC_CREATED=1
+	fi
+	if ! timeout 900 apt-get install -y -q "${missing[@]}"; then
+		log "apt-get install failed; refreshing the package lists once"
+		timeout 600 apt-get update -q || die "apt-get update failed"
+		timeout 900 apt-get install -y -q "${missing[@]}" || die "apt-get install -y ${missing[*]} failed"
+	fi
+	if ((POLICY_RC_CREATED)); then
+		rm -f /usr/sbin/policy-rc.d
+		POLICY_RC_CREATED=0
+	fi
+}
+
+install_missing
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+NPROC="$(nproc)"
+((NPROC > LOAD_CPU && NPROC > JVM_CPU)) \
+	|| die "needs cores ${LOAD_CPU} and ${JVM_CPU} (nproc is ${NPROC}); set BENCH_LOAD_CPU / BENCH_JVM_CPU"
+[[ "${ROUNDS}" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer, got '${ROUNDS}'"
+[[ "${DURATION}" =~ ^[1-9][0-9]*[smh]?$ ]] || die "BENCH_DURATION must look like 10s, 1m; got '${DURATION}'"
+[[ "${WARMUP}" =~ ^[0-9]+[smh]?$ ]] || die "BENCH_WARMUP must look like 10s, 0s; got '${WARMUP}'"
+
+# --- 2. build -------------------------------------------------------------------------------
+
+if [[ "${SKIP_BUILD}" != 1 ]]; then
+	log "building the sample jar: ./mvnw -q -DskipTests package ${MVN_ARGS[*]}"
+	(cd "${ROOT}" && timeout 1800 ./mvnw -q -DskipTests "${MVN_ARGS[@]}" package) \
+		|| die "building smart-stick failed (see Maven's output above)"
+	log "building the baseline gateway: ./mvnw -f bench/baseline-gateway/pom.xml -q -DskipTests package"
+	(cd "${ROOT}" && timeout 1800 ./mvnw -f bench/baseline-gateway/pom.xml -q -DskipTests "${MVN_ARGS[@]}" package) \
+		|| die "building bench/baseline-gateway failed (see Maven's output above)"
+fi
+
+find_jar() {
+	local jar
+	for jar in "$1"/*.jar; do
+		case "${jar}" in
+			*-plain.jar | *-sources.jar | *-javadoc.jar) ;;
+			*) [[ -f "${jar}" ]] && echo "${jar}" && return 0 ;;
+		esac
+	done
+	die "no jar in $1; run without BENCH_SKIP_BUILD=1"
+}
+SAMPLE_JAR="$(find_jar "${ROOT}/smart-stick-sample/target")"
+BASELINE_JAR="$(find_jar "${BENCH_DIR}/baseline-gateway/target")"
+
+# --- 3. nginx backends and proxy ------------------------------------------------------------
+
+read -r BUSY_LOAD BUSY_JVM <<<"$(cores_busy "${LOAD_CPU}" "${JVM_CPU}")"
+log "before starting anything, other processes keep core ${LOAD_CPU} ${BUSY_LOAD}% and core ${JVM_CPU} ${BUSY_JVM}% busy"
+if ((BUSY_LOAD > 10 || BUSY_JVM > 10)); then
+	log "WARNING: the machine is busy; the numbers will be noisy"
+fi
+
+WORK="$(mktemp -d /tmp/smart-stick-bench.XXXXXX)"
+chmod 755 "${WORK}"
+read -r PORT_B0 PORT_B1 PORT_NGINX PORT_SS PORT_GW <<<"$(free_ports 5)"
+[[ -n "${PORT_GW:-}" ]] || die "could not find free loopback ports with python3"
+
+NGINX_USER=""
+if [[ "$(id -u)" == 0 ]] && id www-data >/dev/null 2>&1; then
+	NGINX_USER="user www-data www-data;"
+fi
+
+# writes an nginx config for a master process of its own: $1 name, $2 http-block body
+nginx_conf() {
+	local dir="${WORK}/$1"
+	mkdir -p "${dir}/tmp"
+	cat >"${dir}/nginx.conf" <<EOF
+${NGINX_USER}
+daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	keepalive_timeout 60s;
+	client_body_temp_path ${dir}/tmp/body;
+	proxy_temp_path ${dir}/tmp/proxy;
+	fastcgi_temp_path ${dir}/tmp/fastcgi;
+	uwsgi_temp_path ${dir}/tmp/uwsgi;
+	scgi_temp_path ${dir}/tmp/scgi;
+$2
+}
+EOF
+	echo "${dir}"
+}
+
+# waits (bounded) until URL answers 200 with a body containing "backend"; $1 pid, $2 url, $3 name
+wait_http() {
+	local pid="$1" url="$2" name="$3" i
+	for ((i = 0; i < 100; i++)); do
+		alive "${pid}" || die "${name} exited at start-up; its log: $(cat "${WORK}/${name}/error.log" 2>/dev/null)"
+		if curl -fsS --max-time 1 "${url}" 2>/dev/null | grep backend >/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "${name} did not answer on ${url} within 10 s"
+}
+
+# starts an nginx master of its own on the load core and waits until it answers; sets
+# STARTED_PID. $1 name, $2 port, $3 http-block body
+start_nginx() {
+	local name="$1" port="$2" body="$3" dir
+	dir="$(nginx_conf "${name}" "${body}")"
+	"${NGINX}" -t -q -p "${dir}" -e "${dir}/error.log" -c "${dir}/nginx.conf" \
+		|| die "nginx rejected the config for ${name}: ${dir}/nginx.conf"
+	taskset -c "${LOAD_CPU}" "${NGINX}" -p "${dir}" -e "${dir}/error.log" -c "${dir}/nginx.conf" \
+		>"${dir}/stdout.log" 2>&1 &
+	STARTED_PID=$!
+	PIDS+=("${STARTED_PID}")
+	wait_http "${STARTED_PID}" "http://127.0.0.1:${port}/" "${name}"
+}
+
+backend_server() {
+	cat <<EOF
+	server {
+		listen 127.0.0.1:$1;
+		location / {
+			default_type text/plain;
+			return 200 "Hello from backend $2\n";
+		}
+	}
+EOF
+}
+
+log "starting nginx backends on 127.0.0.1:${PORT_B0} and 127.0.0.1:${PORT_B1} (core ${LOAD_CPU})"
+start_nginx backend0 "${PORT_B0}" "$(backend_server "${PORT_B0}" 0)"
+start_nginx backend1 "${PORT_B1}" "$(backend_server "${PORT_B1}" 1)"
+
+log "starting nginx proxy on 127.0.0.1:${PORT_NGINX} (round robin, keepalive upstream)"
+start_nginx nginx-proxy "${PORT_NGINX}" "$(cat <<EOF
+	upstream backends {
+		server 127.0.0.1:${PORT_B0};
+		server 127.0.0.1:${PORT_B1};
+		keepalive 64;
+		keepalive_requests 1000000;
+	}
+	server {
+		listen 127.0.0.1:${PORT_NGINX};
+		location / {
+			proxy_pass http://backends;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+		}
+	}
+EOF
+)"
+NGINX_PROXY_PID="${STARTED_PID}"
+
+# --- 4. the JVMs ----------------------------------------------------------------------------
+
+JAVA_OPTS=(-Xms"${HEAP}" -Xmx"${HEAP}")
+
+# starts a JVM on the JVM core and measures launch -> first successful proxied answer;
+# sets STARTED_PID and STARTUP_MS. $1 name, $2 port, then the java arguments
+start_jvm() {
+	local name="$1" port="$2"
+	shift 2
+	local logfile="${WORK}/${name}.log" url="http://127.0.0.1:${port}/" t0 deadline
+	t0="$(now_ms)"
+	taskset -c "${JVM_CPU}" java "${JAVA_OPTS[@]}" "$@" >"${logfile}" 2>&1 &
+	STARTED_PID=$!
+	PIDS+=("${STARTED_PID}")
+	deadline=$((t0 + START_TIMEOUT * 1000))
+	while :; do
+		if ! alive "${STARTED_PID}"; then
+			tail -n 40 "${logfile}" >&2 || true
+			die "${name} exited during start-up (log above, from ${logfile})"
+		fi
+		if curl -fsS --max-time 1 "${url}" 2>/dev/null | grep backend >/dev/null; then
+			STARTUP_MS=$(($(now_ms) - t0))
+			return 0
+		fi
+		if (($(now_ms) > deadline)); then
+			tail -n 40 "${logfile}" >&2 || true
+			die "${name} gave no proxied answer on ${url} within ${START_TIMEOUT} s"
+		fi
+		sleep 0.02
+	done
+}
+
+log "starting smart-stick on 127.0.0.1:${PORT_SS} (core ${JVM_CPU}, heap ${HEAP})"
+start_jvm smart-stick "${PORT_SS}" -jar "${SAMPLE_JAR}" \
+	--sample.demo-backends=false \
+	--server.address=127.0.0.1 \
+	--server.port="${PORT_SS}" \
+	"--smartstick.backends[0].id=0" "--smartstick.backends[0].url=http://127.0.0.1:${PORT_B0}" \
+	"--smartstick.backends[1].id=1" "--smartstick.backends[1].url=http://127.0.0.1:${PORT_B1}" \
+	--smartstick.health.interval=10s \
+	--spring.main.banner-mode=off \
+	--logging.level.root=WARN
+SS_PID="${STARTED_PID}"
+SS_STARTUP_MS="${STARTUP_MS}"
+log "smart-stick answered after ${SS_STARTUP_MS} ms"
+
+log "starting the plain Gateway on 127.0.0.1:${PORT_GW} (core ${JVM_CPU}, heap ${HEAP})"
+start_jvm baseline-gateway "${PORT_GW}" -jar "${BASELINE_JAR}" \
+	--server.address=127.0.0.1 \
+	--server.port="${PORT_GW}" \
+	"--spring.cloud.discovery.client.simple.instances.backends[0].uri=http://127.0.0.1:${PORT_B0}" \
+	"--spring.cloud.discovery.client.simple.instances.backends[1].uri=http://127.0.0.1:${PORT_B1}" \
+	--spring.main.banner-mode=off \
+	--logging.level.root=WARN
+GW_PID="${STARTED_PID}"
+GW_STARTUP_MS="${STARTUP_MS}"
+log "plain Gateway answered after ${GW_STARTUP_MS} ms"
+
+# --- 5. sanity: every target proxies, and stickiness works ----------------------------------
+
+bodies() { # $1 url, $2 count, then extra curl args
+	local url="$1" n="$2" i
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		curl -fsS --max-time 2 "$@" "${url}" || die "request to ${url} failed"
+	done
+}
+check_spread() { # $1 name, $2 url
+	local seen
+	seen="$(bodies "$2" 6 | sort -u | wc -l)"
+	((seen == 2)) || log "WARNING: $1 answered from ${seen} backend(s) in 6 requests, expected both"
+}
+check_spread "smart-stick" "http://127.0.0.1:${PORT_SS}/"
+check_spread "plain Gateway" "http://127.0.0.1:${PORT_GW}/"
+check_spread "nginx proxy" "http://127.0.0.1:${PORT_NGINX}/"
+curl -fsS --max-time 2 -o /dev/null -D - "http://127.0.0.1:${PORT_SS}/" | grep -i '^set-cookie: X-Backend-ID=' >/dev/null \
+	|| die "smart-stick set no X-Backend-ID cookie on a new client's response"
+[[ "$(bodies "http://127.0.0.1:${PORT_SS}/" 6 -H "${STICKY_HEADER}" | sort -u)" == "Hello from backend 0" ]] \
+	|| die "smart-stick did not keep '${STICKY_HEADER}' on backend 0"
+
+# --- 6. measure -----------------------------------------------------------------------------
+
+TARGETS=(direct ss-new ss-sticky gateway nginx)
+declare -A LABEL=(
+	[direct]="direct to one nginx backend"
+	[ss-new]="smart-stick, new clients (no cookie)"
+	[ss-sticky]="smart-stick, sticky clients (cookie)"
+	[gateway]="plain Spring Cloud Gateway"
+	[nginx]="nginx proxy"
+)
+declare -A URL=(
+	[direct]="http://127.0.0.1:${PORT_B0}/"
+	[ss-new]="http://127.0.0.1:${PORT_SS}/"
+	[ss-sticky]="http://127.0.0.1:${PORT_SS}/"
+	[gateway]="http://127.0.0.1:${PORT_GW}/"
+	[nginx]="http://127.0.0.1:${PORT_NGINX}/"
+)
+
+# prints "req/s p50_ms p99_ms errors requests" from wrk --latency output on stdin
+parse_wrk() {
+	awk '
+		function ms(v) {
+			if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+			if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
+			if (v ~ /s$/) { sub(/s$/, "", v); return v * 1000 }
+			if (v ~ /m$/) { sub(/m$/, "", v); return v * 60000 }
+			if (v ~ /h$/) { sub(/h$/, "", v); return v * 3600000 }
+			return v + 0
+		}
+		/^ +50% / { p50 = ms($2) }
+		/^ +99% / { p99 = ms($2) }
+		/ requests in / { requests = $1 }
+		/^Requests\/sec:/ { rps = $2 }
+		/Non-2xx or 3xx responses:/ { errors += $NF }
+		/Socket errors:/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+		END {
+			if (rps == "" || p99 == "") exit 1
+			printf "%s %.3f %.3f %d %d\n", rps, p50, p99, errors, requests
+		}'
+}
+
+run_wrk() { # $1 target, $2 duration, $3 output file
+	local target="$1" duration="$2" out="$3" bound extra=()
+	[[ "${target}" == ss-sticky ]] && extra=(-H "${STICKY_HEADER}")
+	bound=$(($(to_seconds "${duration}") + 30))
+	timeout --kill-after=5 "${bound}" taskset -c "${LOAD_CPU}" \
+		wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${duration}" --latency "${extra[@]}" "${URL[${target}]}" \
+		>"${out}" 2>&1 || die "wrk against ${LABEL[${target}]} failed: $(cat "${out}")"
+}
+
+RESULTS="${WORK}/results"
+mkdir -p "${RESULTS}"
+LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+MEASURE_T0=${SECONDS}
+
+if [[ "$(to_seconds "${WARMUP}")" -gt 0 ]]; then
+	for target in "${TARGETS[@]}"; do
+		log "warm-up ${WARMUP}: ${LABEL[${target}]}"
+		run_wrk "${target}" "${WARMUP}" "${RESULTS}/warmup-${target}.txt"
+	done
+fi
+
+for ((round = 1; round <= ROUNDS; round++)); do
+	for ((k = 0; k < ${#TARGETS[@]}; k++)); do
+		# rotate the order every round, so no target always runs first or last
+		target="${TARGETS[$(((k + round - 1) % ${#TARGETS[@]}))]}"
+		out="${RESULTS}/round${round}-${target}.txt"
+		run_wrk "${target}" "${DURATION}" "${out}"
+		parsed="$(parse_wrk <"${out}")" || die "could not parse wrk's output in ${out}: $(cat "${out}")"
+		echo "${round} ${parsed}" >>"${RESULTS}/${target}.tsv"
+		read -r rps p50 p99 errors _ <<<"${parsed}"
+		log "round ${round}/${ROUNDS} ${LABEL[${target}]}: $(fmt_int "${rps}") req/s, p50 $(fmt_ms "${p50}") ms, p99 $(fmt_ms "${p99}") ms, errors ${errors}"
+	done
+done
+MEASURE_SECONDS=$((SECONDS - MEASURE_T0))
+LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# peak memory after all runs
+SS_RSS="$(peak_rss_mib "${SS_PID}")"
+GW_RSS="$(peak_rss_mib "${GW_PID}")"
+# shellcheck disable=SC2046
+NGINX_RSS="$(peak_rss_mib "${NGINX_PROXY_PID}" $(children_of "${NGINX_PROXY_PID}"))"
+
+# --- 7. report ------------------------------------------------------------------------------
+
+declare -A RPS P50 P99 ERR
+for target in "${TARGETS[@]}"; do
+	f="${RESULTS}/${target}.tsv"
+	RPS[${target}]="$(awk '{ print $2 }' "${f}" | median)"
+	P50[${target}]="$(awk '{ print $3 }' "${f}" | median)"
+	P99[${target}]="$(awk '{ print $4 }' "${f}" | median)"
+	ERR[${target}]="$(awk '{ s += $5 } END { print s + 0 }' "${f}")"
+done
+
+STAMP="$(date +%Y-%m-%d-%H%M%S)"
+OUT_DIR="${BENCH_DIR}/out"
+mkdir -p "${OUT_DIR}/raw-${STAMP}"
+REPORT="${OUT_DIR}/report-${STAMP}.md"
+cp "${RESULTS}"/*.txt "${RESULTS}"/*.tsv "${OUT_DIR}/raw-${STAMP}/"
+cp "${WORK}/smart-stick.log" "${WORK}/baseline-gateway.log" "${OUT_DIR}/raw-${STAMP}/" 2>/dev/null || true
+
+CPU_MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+MEM_TOTAL="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+JAVA_VERSION="$(java -version 2>&1 | sed 's/^/    /')"
+NGINX_VERSION="$("${NGINX}" -v 2>&1 | sed 's/^nginx version: //')"
+WRK_VERSION="$(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }' || true)"
+COMMIT="not a git checkout"
+if git -C "${ROOT}" rev-parse --short HEAD >/dev/null 2>&1; then
+	COMMIT="$(git -C "${ROOT}" rev-parse --short HEAD)"
+	[[ -z "$(git -C "${ROOT}" status --porcelain --untracked-files=no 2>/dev/null)" ]] || COMMIT="${COMMIT} (with uncommitted changes)"
+fi
+REPRODUCE="cd ${ROOT} && BENCH_ROUNDS=${ROUNDS} BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_THREADS=${THREADS} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_LOAD_CPU=${LOAD_CPU} BENCH_JVM_CPU=${JVM_CPU} BENCH_HEAP=${HEAP} bench/run.sh"
+
+results_table() {
+	echo "| target | req/s | p50 (ms) | p99 (ms) | errors |"
+	echo "|---|---:|---:|---:|---:|"
+	for target in "${TARGETS[@]}"; do
+		echo "| ${LABEL[${target}]} | $(fmt_int "${RPS[${target}]}") | $(fmt_ms "${P50[${target}]}") | $(fmt_ms "${P99[${target}]}") | ${ERR[${target}]} |"
+	done
+}
+
+ratio_table() {
+	echo "| smart-stick | req/s vs Gateway | req/s vs nginx | p99 vs Gateway | p99 vs nginx |"
+	echo "|---|---:|---:|---:|---:|"
+	for target in ss-new ss-sticky; do
+		echo "| ${LABEL[${target}]#smart-stick, } | $(ratio "${RPS[${target}]}" "${RPS[gateway]}") | $(ratio "${RPS[${target}]}" "${RPS[nginx]}") | $(ratio "${P99[${target}]}" "${P99[gateway]}") | $(ratio "${P99[${target}]}" "${P99[nginx]}") |"
+	done
+}
+
+resources_table() {
+	echo "| process | peak RSS (MiB) | start-up to first proxied answer (ms) |"
+	echo "|---|---:|---:|"
+	echo "| smart-stick (sample jar) | ${SS_RSS} | ${SS_STARTUP_MS} |"
+	echo "| plain Spring Cloud Gateway | ${GW_RSS} | ${GW_STARTUP_MS} |"
+	echo "| nginx proxy (master + worker) | ${NGINX_RSS} | n/a |"
+}
+
+rounds_table() {
+	local header="| target |" rule="|---|" r
+	for ((r = 1; r <= ROUNDS; r++)); do header+=" round ${r} |"; rule+="---:|"; done
+	echo "${header}"
+	echo "${rule}"
+	for target in "${TARGETS[@]}"; do
+		printf '| %s |' "${LABEL[${target}]}"
+		sort -n "${RESULTS}/${target}.tsv" | while read -r _ rps _; do printf ' %s |' "$(fmt_int "${rps}")"; done
+		echo
+	done
+}
+
+{
+	echo "# smart-stick benchmark, ${STAMP}"
+	echo
+	echo "Medians of ${ROUNDS} interleaved round(s) of \`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION} --latency\`,"
+	echo "after a ${WARMUP} warm-up per target. Every proxy forwards to the same two nginx backends."
+	echo "How to read this: bench/README.md."
+	echo
+	if ((BUSY_LOAD > 10 || BUSY_JVM > 10)); then
+		echo "> **Busy machine:** before the benchmark started anything, other processes kept core ${LOAD_CPU}"
+		echo "> ${BUSY_LOAD}% and core ${JVM_CPU} ${BUSY_JVM}% busy, so they competed with what is measured."
+		echo "> Treat these numbers as noisy and compare only runs made on a quiet machine."
+		echo
+	fi
+	echo "## Machine"
+	echo
+	echo "- cores (nproc): ${NPROC}"
+	echo "- CPU: ${CPU_MODEL:-unknown}"
+	echo "- memory: ${MEM_TOTAL}"
+	echo "- kernel: $(uname -sr)"
+	echo "- other processes' use of the pinned cores before the benchmark started: core ${LOAD_CPU} ${BUSY_LOAD}%, core ${JVM_CPU} ${BUSY_JVM}%"
+	echo "- load average (1, 5, 15 min) before measuring: ${LOADAVG_START}; after: ${LOADAVG_END}"
+	echo "- nginx: ${NGINX_VERSION}; wrk: ${WRK_VERSION:-unknown}"
+	echo "- smart-stick commit: ${COMMIT}"
+	echo "- java -version:"
+	echo
+	echo "${JAVA_VERSION}"
+	echo
+	echo "## Set-up"
+	echo
+	echo "- wrk and all nginx processes (backends, proxy; one worker each) pinned to core ${LOAD_CPU}: \`taskset -c ${LOAD_CPU}\`"
+	echo "- each JVM pinned to core ${JVM_CPU}: \`taskset -c ${JVM_CPU} java -Xms${HEAP} -Xmx${HEAP} -jar ...\`, logging at WARN"
+	echo "- smart-stick: the sample jar, \`--sample.demo-backends=false\`, backends 0 and 1 = the two nginx backends, health checks every 10 s"
+	echo "- plain Gateway: bench/baseline-gateway, route \`lb://backends\`, Spring Cloud LoadBalancer round robin over the same two backends"
+	echo "- nginx proxy: round robin over the same two backends, keepalive upstream"
+	echo "- sticky clients send \`${STICKY_HEADER}\`; new clients send no cookie"
+	echo "- measuring took ${MEASURE_SECONDS} s"
+	echo
+	echo "## Throughput and latency (medians)"
+	echo
+	results_table
+	echo
+	echo "## smart-stick relative to plain Gateway and nginx"
+	echo
+	echo "req/s ratio above 1 means smart-stick serves more; p99 ratio above 1 means smart-stick is slower."
+	echo
+	ratio_table
+	echo
+	echo "## Memory and start-up"
+	echo
+	echo "Peak RSS is VmHWM from /proc/<pid>/status after all runs. Start-up is from launching \`java\`"
+	echo "to the first successful proxied answer (curl every 20 ms)."
+	echo
+	resources_table
+	echo
+	echo "## req/s per round"
+	echo
+	rounds_table
+	echo
+	echo "## Reproduce"
+	echo
+	echo '```sh'
+	echo "${REPRODUCE}"
+	echo '```'
+	echo
+	echo "Raw wrk output and the JVM logs: bench/out/raw-${STAMP}/"
+} >"${REPORT}"
+
+echo
+results_table
+echo
+ratio_table
+echo
+resources_table
+echo
+log "report written to ${REPORT} (measuring took ${MEASURE_SECONDS} s)"

@@ -1,0 +1,47 @@
+package io.smartstick.test;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Shared set-up of end-to-end tests: a client for the load balancer under test, and the
+ * backend list registered as dynamic properties.
+ */
+public final class LoadBalancerTests {
+
+	private LoadBalancerTests() {
+	}
+
+	/**
+	 * Return a client for the load balancer listening on the given loopback port, with a
+	 * bounded response timeout.
+	 * @param port the port
+	 * @return the client
+	 */
+	public static WebTestClient client(int port) {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+	}
+
+	/**
+	 * Register {@code smartstick.backends[index]} with the given id, URL and weight.
+	 * @param properties the registry
+	 * @param index position in the list
+	 * @param id the backend's id
+	 * @param url the backend's URL
+	 * @param weight the backend's weight
+	 */
+	public static void backend(DynamicPropertyRegistry properties, int index, int id, Supplier<Object> url,
+			int weight) {
+		String prefix = "smartstick.backends[" + index + "].";
+		properties.add(prefix + "id", () -> id);
+		properties.add(prefix + "url", url);
+		properties.add(prefix + "weight", () -> weight);
+	}
+
+}
