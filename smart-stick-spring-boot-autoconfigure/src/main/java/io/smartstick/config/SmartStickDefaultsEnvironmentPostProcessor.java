@@ -1,5 +1,6 @@
 package io.smartstick.config;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -16,6 +17,11 @@ import org.springframework.core.env.MapPropertySource;
  * {@code X-Forwarded-*} headers when trusted proxies are configured. Like nginx's
  * {@code $proxy_add_x_forwarded_for}, the client's address is appended to whatever chain
  * the client sent, so the last entry is always the real peer.</li>
+ * <li>{@code management.health.mail.enabled=false}: an unreachable SMTP server only
+ * delays alert mails; it must not turn the load balancer's own health DOWN.</li>
+ * <li>SMTP connect, read and write timeouts of 10 seconds ({@code mail.smtp.*} and
+ * {@code mail.smtps.*}): JavaMail waits forever by default, and a hung mail server must
+ * not hold an alert thread for ever.</li>
  * </ul>
  *
  * @author smart-stick
@@ -37,9 +43,15 @@ public class SmartStickDefaultsEnvironmentPostProcessor implements EnvironmentPo
 		if (!environment.getProperty(SmartStickProperties.PREFIX + ".enabled", Boolean.class, true)) {
 			return;
 		}
-		environment.getPropertySources()
-			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME,
-					Map.of("spring.cloud.gateway.server.webflux.trusted-proxies", ".*")));
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("spring.cloud.gateway.server.webflux.trusted-proxies", ".*");
+		defaults.put("management.health.mail.enabled", "false");
+		for (String protocol : new String[] { "smtp", "smtps" }) {
+			for (String timeout : new String[] { "connectiontimeout", "timeout", "writetimeout" }) {
+				defaults.put("spring.mail.properties[mail." + protocol + "." + timeout + "]", "10000");
+			}
+		}
+		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
 	}
 
 }

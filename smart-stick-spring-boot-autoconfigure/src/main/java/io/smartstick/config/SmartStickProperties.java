@@ -104,6 +104,12 @@ public class SmartStickProperties {
 		return this.proxy;
 	}
 
+	private final Alerts alerts = new Alerts();
+
+	public Alerts getAlerts() {
+		return this.alerts;
+	}
+
 	/**
 	 * One backend server. Health settings left unset fall back to {@code smartstick.health.*}.
 	 */
@@ -730,6 +736,110 @@ public class SmartStickProperties {
 
 		public void setResponseTimeout(Duration responseTimeout) {
 			this.responseTimeout = responseTimeout;
+		}
+
+	}
+
+	/**
+	 * Email alerts to a backend's owner when it goes down or recovers. Sent only when a
+	 * JavaMailSender is configured (spring.mail.host or the config.json "email" block).
+	 */
+	public static class Alerts {
+
+		/**
+		 * Whether to email a backend's owner when it goes down or recovers.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Sender address of alert mails, such as "Load Balancer <lb@example.com>". Defaults
+		 * to spring.mail.username.
+		 */
+		private String from;
+
+		/**
+		 * Text put before the subject of every alert mail.
+		 */
+		private String subjectPrefix = "[smart-stick]";
+
+		/**
+		 * Minimum time between two mails about the same backend, to damp flapping. Changes
+		 * within it are not mailed, only logged. If a duration suffix is not specified,
+		 * milliseconds will be used.
+		 */
+		private Duration minInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Times a failed send is retried before the alert is given up.
+		 */
+		private int retries = 3;
+
+		/**
+		 * Wait before the first retry of a failed send, doubled for each further retry. If a
+		 * duration suffix is not specified, milliseconds will be used.
+		 */
+		private Duration retryBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Name of this load balancer in alert mails. Defaults to spring.application.name,
+		 * or the host name when that is not set.
+		 */
+		private String instanceName;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getFrom() {
+			return this.from;
+		}
+
+		public void setFrom(String from) {
+			this.from = from;
+		}
+
+		public String getSubjectPrefix() {
+			return this.subjectPrefix;
+		}
+
+		public void setSubjectPrefix(String subjectPrefix) {
+			this.subjectPrefix = subjectPrefix;
+		}
+
+		public Duration getMinInterval() {
+			return this.minInterval;
+		}
+
+		public void setMinInterval(Duration minInterval) {
+			this.minInterval = minInterval;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
+
+		public Duration getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(Duration retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public String getInstanceName() {
+			return this.instanceName;
+		}
+
+		public void setInstanceName(String instanceName) {
+			this.instanceName = instanceName;
 		}
 
 	}
