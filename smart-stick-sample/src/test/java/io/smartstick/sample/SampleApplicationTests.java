@@ -94,6 +94,43 @@ class SampleApplicationTests {
 			.isEqualTo("HEAD");
 	}
 
+	@Test
+	void prometheusEndpointShowsTheBalancersMeters() {
+		this.client.get().uri("/").exchange().expectStatus().isOk();
+		String metrics = this.client.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(metrics).contains("smartstick_requests_seconds_count{")
+			.contains("smartstick_backend_up{backend=\"0\"")
+			.contains("smartstick_sticky_total{");
+	}
+
+	@Test
+	void operatorCanDrainABackendThroughActuator() {
+		this.client.post()
+			.uri("/actuator/smartstick/1")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"state\":\"drain\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		for (int i = 0; i < 6; i++) {
+			this.client.get().uri("/").exchange().expectHeader().valueEquals("x-backend-id", "0");
+		}
+		this.client.post()
+			.uri("/actuator/smartstick/1")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"state\":\"ready\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
 	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();

@@ -34,6 +34,8 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 
 	private final MailSender mailSender;
 
+	private final AlertOutcomeListener outcomes;
+
 	private final AlertMessages messages;
 
 	private final AlertThrottle throttle;
@@ -51,6 +53,21 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 	 */
 	public MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
 			Supplier<String> instanceName) {
+		this(mailSender, properties, from, instanceName, (backend, sent) -> {
+		});
+	}
+
+	/**
+	 * Create a listener.
+	 * @param mailSender sends the mails
+	 * @param properties alert settings
+	 * @param from sender address, or {@code null} for the mail session's default
+	 * @param instanceName name of this load balancer, asked for off the publishing thread
+	 * @param outcomes told whether each alert was sent or given up
+	 */
+	public MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
+			Supplier<String> instanceName, AlertOutcomeListener outcomes) {
+		this.outcomes = outcomes;
 		this.mailSender = mailSender;
 		this.messages = new AlertMessages(from, properties.getSubjectPrefix(), instanceName);
 		this.throttle = new AlertThrottle(properties.getMinInterval());
@@ -81,13 +98,17 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 
 	private void send(Backend backend, Supplier<SimpleMailMessage> message) {
 		int attempts = this.retries + 1;
-		Mono.fromRunnable(() -> this.mailSender.send(message.get()))
+		Mono.fromRunnable(() -> {
+			this.mailSender.send(message.get());
+			this.outcomes.alertFinished(backend, true);
+		})
 			.subscribeOn(Schedulers.boundedElastic())
 			.retryWhen(Retry.backoff(this.retries, this.retryBackoff)
 				.doBeforeRetry((signal) -> logger.warn("Could not send alert mail about backend " + backend.idValue()
 						+ " to " + backend.owner() + " (attempt " + (signal.totalRetries() + 1) + " of " + attempts
 						+ "), retrying: " + describe(signal.failure()))))
 			.subscribe(null, (ex) -> {
+				this.outcomes.alertFinished(backend, false);
 				Throwable cause = Exceptions.isRetryExhausted(ex) ? ex.getCause() : ex;
 				logger.error("Gave up sending alert mail about backend " + backend.idValue() + " to "
 						+ backend.owner() + " after " + attempts + " attempts: " + describe(cause));

@@ -2,11 +2,14 @@ package io.smartstick.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
+import io.smartstick.alert.AlertOutcomeListener;
 import io.smartstick.alert.MailAlertListener;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -35,7 +38,8 @@ public class SmartStickAlertAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MailAlertListener smartStickMailAlertListener(JavaMailSender mailSender, SmartStickProperties properties,
-			Environment environment) {
+			Environment environment, ObjectProvider<AlertOutcomeListener> outcomeListeners) {
+		List<AlertOutcomeListener> outcomes = outcomeListeners.orderedStream().toList();
 		SmartStickProperties.Alerts alerts = properties.getAlerts();
 		String from = StringUtils.hasText(alerts.getFrom()) ? alerts.getFrom()
 				: environment.getProperty("spring.mail.username");
@@ -45,7 +49,7 @@ public class SmartStickAlertAutoConfiguration {
 				return alerts.getInstanceName();
 			}
 			return StringUtils.hasText(applicationName) ? applicationName : hostName();
-		}));
+		}), (backend, sent) -> outcomes.forEach((listener) -> listener.alertFinished(backend, sent)));
 	}
 
 	private static String hostName() {

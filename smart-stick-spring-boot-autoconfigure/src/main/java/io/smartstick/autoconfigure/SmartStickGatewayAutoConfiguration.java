@@ -9,6 +9,7 @@ import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.WebSocketProxyFilter;
+import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickyCookieWriter;
 import io.smartstick.sticky.StickySessionFilter;
@@ -65,6 +66,11 @@ public class SmartStickGatewayAutoConfiguration {
 	@Bean
 	StickySessionFilter smartStickSessionFilter(StickyCookieWriter cookieWriter, SmartStickObserverHolder observers) {
 		return new StickySessionFilter(cookieWriter, observers.get());
+	}
+
+	@Bean
+	InFlightReleaseFilter smartStickInFlightReleaseFilter() {
+		return new InFlightReleaseFilter();
 	}
 
 	@Bean

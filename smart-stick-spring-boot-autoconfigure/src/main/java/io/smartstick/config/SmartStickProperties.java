@@ -56,6 +56,10 @@ public class SmartStickProperties {
 
 	private final Proxy proxy = new Proxy();
 
+	private final Alerts alerts = new Alerts();
+
+	private final HealthIndicator healthIndicator = new HealthIndicator();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -104,10 +108,12 @@ public class SmartStickProperties {
 		return this.proxy;
 	}
 
-	private final Alerts alerts = new Alerts();
-
 	public Alerts getAlerts() {
 		return this.alerts;
+	}
+
+	public HealthIndicator getHealthIndicator() {
+		return this.healthIndicator;
 	}
 
 	/**
@@ -840,6 +846,28 @@ public class SmartStickProperties {
 
 		public void setInstanceName(String instanceName) {
 			this.instanceName = instanceName;
+		}
+
+	}
+
+	/**
+	 * Actuator health contributor "smartstick".
+	 */
+	public static class HealthIndicator {
+
+		/**
+		 * Whether the health contributor reports DOWN when no backend is healthy. By default
+		 * it stays UP, so that an orchestrator does not restart the load balancer for its
+		 * backends' failures.
+		 */
+		private boolean downWhenNoHealthyBackend = false;
+
+		public boolean isDownWhenNoHealthyBackend() {
+			return this.downWhenNoHealthyBackend;
+		}
+
+		public void setDownWhenNoHealthyBackend(boolean downWhenNoHealthyBackend) {
+			this.downWhenNoHealthyBackend = downWhenNoHealthyBackend;
 		}
 
 	}

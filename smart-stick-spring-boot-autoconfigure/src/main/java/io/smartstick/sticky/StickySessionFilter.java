@@ -6,7 +6,6 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -14,16 +13,16 @@ import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Runs right after Gateway's load-balancer filter for requests that smart-stick balanced:
- * counts the request against its backend until the exchange ends (however it ends), adds
- * the backend's base path, and stamps the response with {@code x-backend-id} and, when
- * the assignment is new or changed, the sticky cookie.
+ * counts the request against its backend until {@link InFlightReleaseFilter} sees the
+ * exchange end (however it ends), adds the backend's base path, and stamps the response
+ * with {@code x-backend-id} and, when the assignment is new or changed, the sticky
+ * cookie.
  *
  * @author smart-stick
  */
@@ -72,32 +71,15 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 		}
 		stampResponse(exchange, selection);
 		this.observer.assigned(backend, selection.assignment());
-		backend.started();
-		long start = System.nanoTime();
-		try {
-			// a proxied WebSocket session keeps its exchange open until the session ends
-			return chain.filter(exchange).doFinally((signal) -> {
-				backend.completed();
-				this.observer.exchangeEnded(backend, status(exchange), outcome(signal), System.nanoTime() - start);
-			});
+		InFlight previous = exchange.getAttribute(InFlight.ATTRIBUTE);
+		if (previous != null) {
+			// an earlier attempt of this retried request failed
+			previous.end(0, ExchangeOutcome.FAILED);
 		}
-		catch (RuntimeException | Error ex) {
-			backend.completed();
-			throw ex;
-		}
-	}
-
-	private static int status(ServerWebExchange exchange) {
-		HttpStatusCode status = exchange.getResponse().getStatusCode();
-		return (status != null && exchange.getResponse().isCommitted()) ? status.value() : 0;
-	}
-
-	private static ExchangeOutcome outcome(SignalType signal) {
-		return switch (signal) {
-			case ON_COMPLETE -> ExchangeOutcome.COMPLETED;
-			case CANCEL -> ExchangeOutcome.CANCELLED;
-			default -> ExchangeOutcome.FAILED;
-		};
+		// ended by InFlightReleaseFilter once the whole response is written (or the exchange fails or is
+		// cancelled): the response body is written after this chain has completed
+		exchange.getAttributes().put(InFlight.ATTRIBUTE, new InFlight(backend, this.observer));
+		return chain.filter(exchange);
 	}
 
 	private void stampResponse(ServerWebExchange exchange, StickySelection selection) {

@@ -1,0 +1,121 @@
+package io.smartstick.actuate;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.smartstick.balancer.AdminState;
+import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.status.LoadBalancerStatus;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * Actuator endpoint {@code smartstick}: reads the load balancer's status (the
+ * {@code /_lb/health} document with each backend's health cause, consecutive failed
+ * checks, latest check latency and admin state) and changes a backend's admin state. Its
+ * default access is read-only: changing admin states needs
+ * {@code management.endpoint.smartstick.access=unrestricted}.
+ *
+ * @author smart-stick
+ */
+@Endpoint(id = "smartstick", defaultAccess = Access.READ_ONLY)
+public class SmartStickEndpoint {
+
+	private static final String VALID_STATES = Arrays.stream(AdminState.values())
+		.map(SmartStickEndpoint::name)
+		.collect(Collectors.joining(", "));
+
+	private final LoadBalancerStatus status;
+
+	private final BackendRegistry registry;
+
+	private final HealthCheckTracker checks;
+
+	/**
+	 * Create an endpoint.
+	 * @param status builds the status document
+	 * @param registry the backends
+	 * @param checks the recent health checks of each backend
+	 */
+	public SmartStickEndpoint(LoadBalancerStatus status, BackendRegistry registry, HealthCheckTracker checks) {
+		this.status = status;
+		this.registry = registry;
+		this.checks = checks;
+	}
+
+	/**
+	 * Return the load balancer's status as of now.
+	 * @return the status document
+	 */
+	@ReadOperation
+	@SuppressWarnings("unchecked")
+	public Map<String, Object> status() {
+		Map<String, Object> status = this.status.snapshot();
+		for (Map<String, Object> entry : (List<Map<String, Object>>) status.get("backends")) {
+			Backend backend = this.registry.find((Integer) entry.get("id"));
+			if (backend != null) {
+				Duration latency = this.checks.lastCheckLatency(backend);
+				entry.put("state", backend.health().cause());
+				entry.put("consecutiveFailures", this.checks.consecutiveFailures(backend));
+				entry.put("lastCheckLatency", (latency != null) ? latency.toMillis() : null);
+				entry.put("adminState", name(backend.adminState()));
+			}
+		}
+		return status;
+	}
+
+	/**
+	 * Change a backend's admin state.
+	 * @param id the backend's id
+	 * @param state "ready", "drain" or "maintenance"
+	 * @return the backend's id and admin state, 404 for an unknown backend, 400 for an
+	 * unknown state
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> adminState(@Selector int id, String state) {
+		Backend backend = this.registry.find(id);
+		if (backend == null) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No backend with id " + id + ".");
+		}
+		AdminState adminState = parse(state);
+		if (adminState == null) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"Unknown state '" + state + "'; valid states are " + VALID_STATES + ".");
+		}
+		boolean changed = this.registry.updateAdminState(backend, adminState);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", backend.id());
+		body.put("adminState", name(backend.adminState()));
+		body.put("changed", changed);
+		return new WebEndpointResponse<>(body);
+	}
+
+	private static AdminState parse(String state) {
+		for (AdminState candidate : AdminState.values()) {
+			if (name(candidate).equalsIgnoreCase(state)) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	private static String name(AdminState state) {
+		return state.name().toLowerCase(Locale.ROOT);
+	}
+
+	private static WebEndpointResponse<Map<String, Object>> error(int status, String message) {
+		return new WebEndpointResponse<>(Map.of("error", message), status);
+	}
+
+}

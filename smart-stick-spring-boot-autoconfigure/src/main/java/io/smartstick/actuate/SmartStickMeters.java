@@ -1,0 +1,149 @@
+package io.smartstick.actuate;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.smartstick.alert.AlertOutcomeListener;
+import io.smartstick.balancer.AdminState;
+import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.health.BackendStateChangedEvent;
+import io.smartstick.observe.ExchangeOutcome;
+import io.smartstick.observe.SmartStickObserver;
+import io.smartstick.sticky.Assignment;
+
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Micrometer meters of the load balancer: timers of proxied requests and health checks,
+ * counters of sticky assignments, retries, health transitions and alerts, and gauges of
+ * each backend's in-flight requests, health and admin state. Meters are created once per
+ * tag combination and reused.
+ *
+ * @author smart-stick
+ */
+public class SmartStickMeters
+		implements SmartStickObserver, AlertOutcomeListener, ApplicationListener<BackendStateChangedEvent>, MeterBinder {
+
+	private final MeterRegistry registry;
+
+	private final BackendRegistry backends;
+
+	private final Map<Backend, BackendMeters> meters = new ConcurrentHashMap<>();
+
+	private final Counter[] assignments = new Counter[Assignment.values().length];
+
+	/**
+	 * Create the meters of the given backends.
+	 * @param registry where timers and counters are registered
+	 * @param backends the backends, whose gauges are bound by {@link #bindTo}
+	 */
+	public SmartStickMeters(MeterRegistry registry, BackendRegistry backends) {
+		this.registry = registry;
+		this.backends = backends;
+		for (Assignment assignment : Assignment.values()) {
+			this.assignments[assignment.ordinal()] = Counter.builder("smartstick.sticky")
+				.description("Requests by how their backend was decided")
+				.tag("result", result(assignment))
+				.register(registry);
+		}
+		for (Backend backend : backends.all()) {
+			meters(backend);
+		}
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (Backend backend : this.backends.all()) {
+			String id = backend.idValue();
+			Gauge.builder("smartstick.backend.active", backend, Backend::activeConnections)
+				.description("Requests and WebSocket sessions in flight to a backend")
+				.tag("backend", id)
+				.strongReference(true)
+				.register(registry);
+			Gauge.builder("smartstick.backend.up", backend, (b) -> b.isHealthy() ? 1 : 0)
+				.description("Whether a backend is healthy (1) or not (0)")
+				.tag("backend", id)
+				.strongReference(true)
+				.register(registry);
+			for (AdminState state : AdminState.values()) {
+				Gauge.builder("smartstick.backend.admin", backend, (b) -> (b.adminState() == state) ? 1 : 0)
+					.description("Whether a backend is in the tagged admin state (1) or not (0)")
+					.tag("backend", id)
+					.tag("state", state.name().toLowerCase(Locale.ROOT))
+					.strongReference(true)
+					.register(registry);
+			}
+		}
+	}
+
+	@Override
+	public void assigned(Backend backend, Assignment assignment) {
+		this.assignments[assignment.ordinal()].increment();
+	}
+
+	@Override
+	public void exchangeEnded(Backend backend, int status, ExchangeOutcome outcome, long durationNanos) {
+		meters(backend).request(status, outcome).record(durationNanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void retried(Backend failed, String cause) {
+		meters(failed).retry(cause).increment();
+	}
+
+	@Override
+	public void healthChecked(Backend backend, boolean healthy, long durationNanos) {
+		meters(backend).healthCheck(healthy).record(durationNanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void onApplicationEvent(BackendStateChangedEvent event) {
+		meters(event.getBackend()).transition(event.isHealthy()).increment();
+	}
+
+	/**
+	 * Count an alert: {@code smartstick.alerts} tagged {@code result=sent} or
+	 * {@code result=failed}.
+	 * @param backend the backend the alert was about
+	 * @param sent whether the alert was sent
+	 */
+	@Override
+	public void alertFinished(Backend backend, boolean sent) {
+		recordAlert(sent);
+	}
+
+	/**
+	 * Count an alert by whether it could be sent.
+	 * @param sent whether it was sent
+	 */
+	public void recordAlert(boolean sent) {
+		Counter.builder("smartstick.alerts")
+			.description("Alerts about backend state changes, by whether they could be sent")
+			.tag("result", sent ? "sent" : "failed")
+			.register(this.registry)
+			.increment();
+	}
+
+	private BackendMeters meters(Backend backend) {
+		BackendMeters meters = this.meters.get(backend);
+		return (meters != null) ? meters
+				: this.meters.computeIfAbsent(backend, (key) -> new BackendMeters(this.registry, key));
+	}
+
+	private static String result(Assignment assignment) {
+		return switch (assignment) {
+			case KEPT -> "hit";
+			case NEW -> "miss";
+			case REASSIGNED -> "reassigned";
+			case REFUSED -> "refused";
+		};
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.smartstick.autoconfigure;
+
+import io.smartstick.actuate.HealthCheckTracker;
+import io.smartstick.actuate.SmartStickEndpoint;
+import io.smartstick.actuate.SmartStickHealthIndicator;
+import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.config.SmartStickProperties;
+import io.smartstick.health.BackendHealthChecks;
+import io.smartstick.status.LoadBalancerStatus;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of smart-stick's Actuator support: the {@code smartstick} endpoint
+ * when it is available (exposed and accessible), and the {@code smartstick} health
+ * contributor unless {@code management.health.smartstick.enabled=false}.
+ *
+ * @author smart-stick
+ */
+@AutoConfiguration(after = { SmartStickHealthAutoConfiguration.class, SmartStickStatusAutoConfiguration.class })
+@ConditionalOnBean(BackendRegistry.class)
+public class SmartStickActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(SmartStickEndpoint.class)
+		HealthCheckTracker smartStickHealthCheckTracker() {
+			return new HealthCheckTracker();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		SmartStickEndpoint smartStickEndpoint(BackendRegistry registry, HealthCheckTracker checks,
+				ObjectProvider<LoadBalancerStatus> status, SmartStickProperties properties,
+				BackendHealthChecks healthChecks) {
+			return new SmartStickEndpoint(status.getIfAvailable(
+					() -> new LoadBalancerStatus(registry, properties.getStrategy(), healthChecks::isCustom)),
+					registry, checks);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("smartstick")
+	static class HealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "smartstickHealthIndicator")
+		SmartStickHealthIndicator smartstickHealthIndicator(BackendRegistry registry,
+				SmartStickProperties properties) {
+			return new SmartStickHealthIndicator(registry,
+					properties.getHealthIndicator().isDownWhenNoHealthyBackend());
+		}
+
+	}
+
+}

@@ -1,0 +1,57 @@
+package io.smartstick.sticky;
+
+import io.smartstick.observe.ExchangeOutcome;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Ends the count of a proxied exchange on its backend once the exchange is really over:
+ * it wraps Gateway's response-writing filter, so a response whose body is still
+ * streaming, or an open WebSocket session, stays in flight.
+ *
+ * @author smart-stick
+ */
+public class InFlightReleaseFilter implements GlobalFilter, Ordered {
+
+	/**
+	 * Order of this filter: just before Gateway's response-writing filter.
+	 */
+	public static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		return chain.filter(exchange).doFinally((signal) -> {
+			InFlight inFlight = exchange.getAttribute(InFlight.ATTRIBUTE);
+			if (inFlight != null) {
+				inFlight.end(status(exchange.getResponse()), outcome(signal));
+			}
+		});
+	}
+
+	private static int status(ServerHttpResponse response) {
+		HttpStatusCode status = response.getStatusCode();
+		return (status != null && response.isCommitted()) ? status.value() : 0;
+	}
+
+	private static ExchangeOutcome outcome(SignalType signal) {
+		return switch (signal) {
+			case ON_COMPLETE -> ExchangeOutcome.COMPLETED;
+			case CANCEL -> ExchangeOutcome.CANCELLED;
+			default -> ExchangeOutcome.FAILED;
+		};
+	}
+
+}
