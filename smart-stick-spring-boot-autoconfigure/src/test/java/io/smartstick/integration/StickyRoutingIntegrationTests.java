@@ -243,22 +243,6 @@ class StickyRoutingIntegrationTests {
 	}
 
 	@Test
-	void responseStillStreamingItsBodyCountsAsActive() {
-		Integer activeWhenHeadersArrived = org.springframework.web.reactive.function.client.WebClient
-			.create("http://127.0.0.1:" + this.port)
-			.get()
-			.uri("/slowbody?ms=1000")
-			.cookie("X-Backend-ID", "1")
-			.exchangeToMono((response) -> {
-				int active = this.registry.find(1).activeConnections();
-				return response.bodyToMono(String.class).thenReturn(active);
-			})
-			.block(Duration.ofSeconds(10));
-		assertThat(activeWhenHeadersArrived).isEqualTo(1);
-		awaitNoActiveConnections();
-	}
-
-	@Test
 	void activeConnectionsCountGoesBackToZeroAfterEveryKindOfEnding() {
 		get(null);
 		get("0");

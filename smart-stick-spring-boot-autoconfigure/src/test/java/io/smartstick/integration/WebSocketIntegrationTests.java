@@ -98,6 +98,30 @@ class WebSocketIntegrationTests {
 	}
 
 	@Test
+	void responseStillStreamingItsBodyCountsAsActive() {
+		// the backend sends its headers at once and its body 1.5 s later: the request stays in flight
+		// until the body is through, not just until the backend's headers arrive
+		reactor.core.Disposable request = org.springframework.web.reactive.function.client.WebClient
+			.create("http://127.0.0.1:" + this.port)
+			.get()
+			.uri("/slowbody?ms=1500")
+			.cookie("X-Backend-ID", "1")
+			.retrieve()
+			.bodyToMono(String.class)
+			.subscribe();
+		try {
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(1).activeConnections() == 1);
+			await().during(Duration.ofMillis(700))
+				.atMost(Duration.ofSeconds(1))
+				.until(() -> this.registry.find(1).activeConnections() == 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(1).activeConnections() == 0);
+		}
+		finally {
+			request.dispose();
+		}
+	}
+
+	@Test
 	void openSocketCountsAsActiveConnectionUntilItCloses() {
 		Sinks.Empty<Void> release = Sinks.empty();
 		reactor.core.Disposable open = this.client

@@ -18,7 +18,6 @@ import mockwebserver3.RecordedRequest;
  * <li>{@code /echo}: 200 with the request body, and the request's method, target and
  * selected headers echoed as {@code echo-*} response headers</li>
  * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
- * <li>{@code /slowbody?ms=N}: sends the headers at once and the body after N milliseconds</li>
  * <li>{@code /status/N}: answers with status N</li>
  * <li>{@code /drop}: reads the request, then closes the connection without answering</li>
  * </ul>
@@ -92,13 +91,6 @@ public final class TestBackend implements AutoCloseable {
 			long millis = Long.parseLong(request.getUrl().queryParameter("ms"));
 			return new MockResponse.Builder().code(200)
 				.headersDelay(millis, TimeUnit.MILLISECONDS)
-				.body("backend-" + this.name)
-				.build();
-		}
-		if (path.equals("/slowbody")) {
-			long millis = Long.parseLong(request.getUrl().queryParameter("ms"));
-			return new MockResponse.Builder().code(200)
-				.bodyDelay(millis, TimeUnit.MILLISECONDS)
 				.body("backend-" + this.name)
 				.build();
 		}

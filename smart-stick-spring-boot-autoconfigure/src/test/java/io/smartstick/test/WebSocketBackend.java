@@ -17,8 +17,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 /**
  * A real WebSocket peer on loopback: {@code /ws} greets with {@code hello from <name>},
  * then echoes every text and binary frame; a text frame {@code close:<code>} makes it
- * close with that status code. {@code /refuse} answers the upgrade with 403. Plain HTTP
- * requests get {@code backend-<name>}, so health checks pass.
+ * close with that status code. {@code /refuse} answers the upgrade with 403.
+ * {@code /slowbody?ms=N} sends its headers at once and its body N milliseconds later.
+ * Other plain HTTP requests get {@code backend-<name>}, so health checks pass.
  */
 public final class WebSocketBackend implements AutoCloseable {
 
@@ -39,6 +40,15 @@ public final class WebSocketBackend implements AutoCloseable {
 						(request, response) -> response.status(HttpResponseStatus.FORBIDDEN)
 							.header("x-refused-by", name)
 							.sendString(Mono.just("no sockets here")))
+				.get("/slowbody", (request, response) -> {
+					long millis = Long.parseLong(new io.netty.handler.codec.http.QueryStringDecoder(request.uri())
+						.parameters()
+						.get("ms")
+						.get(0));
+					return response.sendHeaders()
+						.then(response.sendString(Mono.delay(java.time.Duration.ofMillis(millis))
+							.thenReturn("late body from " + name)));
+				})
 				.route((request) -> true,
 						(request, response) -> response.sendString(Mono.just("backend-" + name))))
 			.bindNow();
