@@ -58,6 +58,14 @@ class WebSocketIntegrationTests {
 		LoadBalancerTests.backend(properties, 2, 2, doomed::url, 0);
 	}
 
+	@org.junit.jupiter.api.AfterEach
+	void everySessionIsReleased() {
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.registry.all())
+				.allSatisfy((backend) -> assertThat(backend.activeConnections()).as("backend %s", backend.idValue())
+					.isZero()));
+	}
+
 	@AfterAll
 	static void stopBackends() {
 		backend0.close();
@@ -110,11 +118,11 @@ class WebSocketIntegrationTests {
 			.bodyToMono(String.class)
 			.subscribe();
 		try {
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(1).activeConnections() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(1).activeConnections() == 1);
 			await().during(Duration.ofMillis(700))
 				.atMost(Duration.ofSeconds(1))
 				.until(() -> this.registry.find(1).activeConnections() == 1);
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(1).activeConnections() == 0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(1).activeConnections() == 0);
 		}
 		finally {
 			request.dispose();
@@ -128,12 +136,12 @@ class WebSocketIntegrationTests {
 			.execute(uri(), cookie("1"), (session) -> session.receive().take(1).then(release.asMono()))
 			.subscribe();
 		try {
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(1).activeConnections() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(1).activeConnections() == 1);
 		}
 		finally {
 			release.tryEmitEmpty();
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(1).activeConnections() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(1).activeConnections() == 0);
 		open.dispose();
 	}
 
@@ -143,7 +151,7 @@ class WebSocketIntegrationTests {
 		session("0", (session) -> session.send(Mono.just(session.textMessage("close:4001")))
 			.thenMany(session.receive().map(WebSocketIntegrationTests::describe))
 			.doOnComplete(() -> session.closeStatus().subscribe(status::set)));
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(status.get()).isNotNull());
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status.get()).isNotNull());
 		assertThat(status.get().getCode()).isEqualTo(4001);
 	}
 
@@ -158,10 +166,10 @@ class WebSocketIntegrationTests {
 		Mono<List<String>> running = session.cache();
 		running.subscribe();
 		assertThat(greeted.asMono().block(Duration.ofSeconds(5))).isEqualTo("hello from 2");
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(2).activeConnections() == 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(2).activeConnections() == 1);
 		doomed.close();
 		assertThat(running.block(Duration.ofSeconds(5))).containsExactly("closed");
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(2).activeConnections() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(2).activeConnections() == 0);
 	}
 
 	@Test
