@@ -1,6 +1,8 @@
 package io.smartstick.sticky;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.smartstick.balancer.Backend;
@@ -20,11 +22,17 @@ public class StickyCookieWriter {
 
 	private static final String FORWARDED_PROTO = "X-Forwarded-Proto";
 
+	private static final int MAX_CACHED = 4096;
+
 	private final SmartStickProperties.Sticky properties;
 
 	private final StickyCookieCodec codec;
 
 	private final Pattern trustedProxies;
+
+	private final Map<Integer, String> plainCookies = new ConcurrentHashMap<>();
+
+	private final Map<Integer, String> secureCookies = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a writer.
@@ -44,12 +52,26 @@ public class StickyCookieWriter {
 	 * @return the header value
 	 */
 	public String cookie(Backend backend, ServerHttpRequest request) {
+		boolean secure = isSecure(request);
+		// the header depends only on the backend and the Secure flag: built once, then reused
+		Map<Integer, String> cache = secure ? this.secureCookies : this.plainCookies;
+		String cookie = cache.get(backend.id());
+		if (cookie == null) {
+			cookie = build(backend, secure);
+			if (cache.size() < MAX_CACHED) {
+				cache.put(backend.id(), cookie);
+			}
+		}
+		return cookie;
+	}
+
+	private String build(Backend backend, boolean secure) {
 		ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie
 			.from(this.properties.getCookieName(), this.codec.encode(backend))
 			.path(this.properties.getPath())
 			.httpOnly(this.properties.isHttpOnly())
 			.sameSite(this.properties.getSameSite().attributeValue())
-			.secure(isSecure(request));
+			.secure(secure);
 		if (this.properties.getMaxAge() != null) {
 			cookie.maxAge(this.properties.getMaxAge());
 		}
