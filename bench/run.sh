@@ -10,7 +10,11 @@
 # Settings (environment variables):
 #   BENCH_ROUNDS=3          measured rounds; the targets are interleaved in every round
 #   BENCH_DURATION=10s      length of one measured wrk run (wrk's -d syntax: 10s, 1m)
-#   BENCH_WARMUP=<duration> length of the warm-up run per target (default: BENCH_DURATION)
+#   BENCH_WARMUP=<duration> warm-up run per nginx target, and chunk of the JVMs' warm-up
+#                           (default: BENCH_DURATION; 0s skips all warm-up)
+#   BENCH_JVM_WARMUP=<dur>  load each JVM gets before measuring, in BENCH_WARMUP chunks
+#                           (default: 9 x BENCH_DURATION, so 90s; a JVM on one core needs
+#                           about that long before its JIT compiler is done)
 #   BENCH_THREADS=1         wrk threads (-t)
 #   BENCH_CONNECTIONS=32    wrk connections (-c)
 #   BENCH_LOAD_CPU=0        core for wrk and the nginx processes
@@ -29,6 +33,7 @@ readonly BENCH_DIR ROOT
 ROUNDS="${BENCH_ROUNDS:-3}"
 DURATION="${BENCH_DURATION:-10s}"
 WARMUP="${BENCH_WARMUP:-${DURATION}}"
+JVM_WARMUP="${BENCH_JVM_WARMUP:-}"
 THREADS="${BENCH_THREADS:-1}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 LOAD_CPU="${BENCH_LOAD_CPU:-0}"
@@ -154,6 +159,31 @@ cores_busy() {
 	} END { print "" }'
 }
 
+# CPU time (jiffies) the pinned cores spent busy (user, nice, system, steal)
+cores_busy_jiffies() {
+	awk -v a="cpu${LOAD_CPU}" -v b="cpu${JVM_CPU}" '$1 == a || $1 == b { busy += $2 + $3 + $4 + $9 } END { print busy + 0 }' /proc/stat
+}
+
+# CPU time (jiffies) used by what this script runs: the processes it started and their
+# children (nginx workers), plus its finished children (wrk, through timeout and taskset);
+# sets OWN_JIFFIES (not printed: `times` must run in this shell, not in a $(...) subshell)
+own_jiffies() {
+	local pid child total=0 t
+	for pid in "${PIDS[@]}"; do
+		for child in "${pid}" $(children_of "${pid}"); do
+			t="$(sed 's/.*) //' "/proc/${child}/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)"
+			total=$((total + ${t:-0}))
+		done
+	done
+	# `times` prints the shell's own user/system time, then its finished children's
+	times >"${WORK}/times"
+	t="$(tail -n1 "${WORK}/times" | awk -v hz="${CLK_TCK}" '{
+		s = 0
+		for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] }
+		printf "%.0f", s * hz }')"
+	OWN_JIFFIES=$((total + t))
+}
+
 children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null || true; }
 
 # --- 1. tools -------------------------------------------------------------------------------
@@ -199,6 +229,8 @@ NPROC="$(nproc)"
 [[ "${ROUNDS}" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer, got '${ROUNDS}'"
 [[ "${DURATION}" =~ ^[1-9][0-9]*[smh]?$ ]] || die "BENCH_DURATION must look like 10s, 1m; got '${DURATION}'"
 [[ "${WARMUP}" =~ ^[0-9]+[smh]?$ ]] || die "BENCH_WARMUP must look like 10s, 0s; got '${WARMUP}'"
+[[ -n "${JVM_WARMUP}" ]] || JVM_WARMUP="$(($(to_seconds "${DURATION}") * 9))s"
+[[ "${JVM_WARMUP}" =~ ^[0-9]+[smh]?$ ]] || die "BENCH_JVM_WARMUP must look like 90s, 2m; got '${JVM_WARMUP}'"
 
 # --- 2. build -------------------------------------------------------------------------------
 
@@ -465,11 +497,40 @@ RESULTS="${WORK}/results"
 mkdir -p "${RESULTS}"
 LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 MEASURE_T0=${SECONDS}
+CLK_TCK="$(getconf CLK_TCK)"
+MEASURE_T0_MS="$(now_ms)"
+BUSY_J0="$(cores_busy_jiffies)"
+own_jiffies
+OWN_J0="${OWN_JIFFIES}"
 
-if [[ "$(to_seconds "${WARMUP}")" -gt 0 ]]; then
-	for target in "${TARGETS[@]}"; do
+# nginx needs little warm-up. A JVM pinned to one core needs much more: its JIT compiler
+# shares the core with the load, and req/s keeps rising for a minute or more. Each JVM gets
+# JVM_WARMUP of load in WARMUP chunks, recorded so the report shows the curve; smart-stick
+# alternates new and sticky clients.
+WARMUP_S="$(to_seconds "${WARMUP}")"
+JVM_CHUNKS=0
+declare -A WARMUP_RPS=([smart-stick]="" [gateway]="")
+if ((WARMUP_S > 0)); then
+	JVM_CHUNKS=$((($(to_seconds "${JVM_WARMUP}") + WARMUP_S - 1) / WARMUP_S))
+	((JVM_CHUNKS > 0)) || JVM_CHUNKS=1
+	for target in direct nginx; do
 		log "warm-up ${WARMUP}: ${LABEL[${target}]}"
 		run_wrk "${target}" "${WARMUP}" "${RESULTS}/warmup-${target}.txt"
+	done
+	for jvm in smart-stick gateway; do
+		log "warm-up ${jvm}: ${JVM_CHUNKS} x ${WARMUP}"
+		for ((c = 1; c <= JVM_CHUNKS; c++)); do
+			target="${jvm}"
+			if [[ "${jvm}" == smart-stick ]]; then
+				target=ss-new
+				((c % 2)) || target=ss-sticky
+			fi
+			out="${RESULTS}/warmup-${jvm}-${c}.txt"
+			run_wrk "${target}" "${WARMUP}" "${out}"
+			parsed="$(parse_wrk <"${out}")" || die "could not parse wrk's output in ${out}: $(cat "${out}")"
+			WARMUP_RPS[${jvm}]+=" $(fmt_int "${parsed%% *}") |"
+		done
+		log "warm-up ${jvm}: req/s by chunk:${WARMUP_RPS[${jvm}]}"
 	done
 fi
 
@@ -486,6 +547,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	done
 done
 MEASURE_SECONDS=$((SECONDS - MEASURE_T0))
+# share of the pinned cores' time that other processes took while measuring
+own_jiffies
+PINNED_CORES=2
+[[ "${LOAD_CPU}" != "${JVM_CPU}" ]] || PINNED_CORES=1
+OTHERS_PCT="$(awk -v busy=$(($(cores_busy_jiffies) - BUSY_J0)) -v own=$((OWN_JIFFIES - OWN_J0)) \
+	-v ms=$(($(now_ms) - MEASURE_T0_MS)) -v hz="${CLK_TCK}" -v n="${PINNED_CORES}" \
+	'BEGIN { p = 100 * (busy - own) / (ms / 1000 * hz * n); printf "%.0f", (p < 0) ? 0 : p }')"
+log "while measuring, other processes took about ${OTHERS_PCT}% of the pinned cores' time"
 LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # peak memory after all runs
@@ -522,7 +591,7 @@ if git -C "${ROOT}" rev-parse --short HEAD >/dev/null 2>&1; then
 	COMMIT="$(git -C "${ROOT}" rev-parse --short HEAD)"
 	[[ -z "$(git -C "${ROOT}" status --porcelain --untracked-files=no 2>/dev/null)" ]] || COMMIT="${COMMIT} (with uncommitted changes)"
 fi
-REPRODUCE="cd ${ROOT} && BENCH_ROUNDS=${ROUNDS} BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_THREADS=${THREADS} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_LOAD_CPU=${LOAD_CPU} BENCH_JVM_CPU=${JVM_CPU} BENCH_HEAP=${HEAP} bench/run.sh"
+REPRODUCE="cd ${ROOT} && BENCH_ROUNDS=${ROUNDS} BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_JVM_WARMUP=${JVM_WARMUP} BENCH_THREADS=${THREADS} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_LOAD_CPU=${LOAD_CPU} BENCH_JVM_CPU=${JVM_CPU} BENCH_HEAP=${HEAP} bench/run.sh"
 
 results_table() {
 	echo "| target | req/s | p50 (ms) | p99 (ms) | errors |"
@@ -548,6 +617,30 @@ resources_table() {
 	echo "| nginx proxy (master + worker) | ${NGINX_RSS} | n/a |"
 }
 
+warmup_table() {
+	local header="| JVM |" rule="|---|" c
+	for ((c = 1; c <= JVM_CHUNKS; c++)); do header+=" ${c} |"; rule+="---:|"; done
+	echo "${header}"
+	echo "${rule}"
+	echo "| smart-stick (odd: new clients, even: sticky) |${WARMUP_RPS[smart-stick]}"
+	echo "| plain Spring Cloud Gateway |${WARMUP_RPS[gateway]}"
+}
+
+# warns about JVM targets whose req/s rose by more than 15 % from the first to the last round
+warming_notes() {
+	local target first last
+	((ROUNDS > 1)) || return 0
+	for target in ss-new ss-sticky gateway; do
+		first="$(awk '$1 == 1 { print $2 }' "${RESULTS}/${target}.tsv")"
+		last="$(awk -v r="${ROUNDS}" '$1 == r { print $2 }' "${RESULTS}/${target}.tsv")"
+		if awk -v f="${first}" -v l="${last}" 'BEGIN { exit !(l > 1.15 * f) }'; then
+			echo "> **Still warming up?** ${LABEL[${target}]}: $(fmt_int "${first}") req/s in round 1, $(fmt_int "${last}") in round ${ROUNDS}."
+			echo "> Run again with a longer BENCH_JVM_WARMUP."
+			echo ">"
+		fi
+	done
+}
+
 rounds_table() {
 	local header="| target |" rule="|---|" r
 	for ((r = 1; r <= ROUNDS; r++)); do header+=" round ${r} |"; rule+="---:|"; done
@@ -564,13 +657,15 @@ rounds_table() {
 	echo "# smart-stick benchmark, ${STAMP}"
 	echo
 	echo "Medians of ${ROUNDS} interleaved round(s) of \`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION} --latency\`,"
-	echo "after a ${WARMUP} warm-up per target. Every proxy forwards to the same two nginx backends."
+	echo "after warm-up: ${WARMUP} for each nginx target, ${JVM_WARMUP} of load for each JVM."
+	echo "Every proxy forwards to the same two nginx backends."
 	echo "How to read this: bench/README.md."
 	echo
-	if ((BUSY_LOAD > 10 || BUSY_JVM > 10)); then
-		echo "> **Busy machine:** before the benchmark started anything, other processes kept core ${LOAD_CPU}"
-		echo "> ${BUSY_LOAD}% and core ${JVM_CPU} ${BUSY_JVM}% busy, so they competed with what is measured."
-		echo "> Treat these numbers as noisy and compare only runs made on a quiet machine."
+	if ((OTHERS_PCT > 10 || BUSY_LOAD > 10 || BUSY_JVM > 10)); then
+		echo "> **Busy machine:** other processes took about ${OTHERS_PCT}% of the pinned cores' time while"
+		echo "> measuring (before the benchmark started anything: core ${LOAD_CPU} ${BUSY_LOAD}%, core ${JVM_CPU} ${BUSY_JVM}%),"
+		echo "> so they competed with what is measured. Treat these numbers as noisy and compare only runs"
+		echo "> made on a quiet machine."
 		echo
 	fi
 	echo "## Machine"
@@ -579,7 +674,7 @@ rounds_table() {
 	echo "- CPU: ${CPU_MODEL:-unknown}"
 	echo "- memory: ${MEM_TOTAL}"
 	echo "- kernel: $(uname -sr)"
-	echo "- other processes' use of the pinned cores before the benchmark started: core ${LOAD_CPU} ${BUSY_LOAD}%, core ${JVM_CPU} ${BUSY_JVM}%"
+	echo "- other processes' use of the pinned cores: before the benchmark started core ${LOAD_CPU} ${BUSY_LOAD}%, core ${JVM_CPU} ${BUSY_JVM}%; while measuring about ${OTHERS_PCT}% of both cores' time"
 	echo "- load average (1, 5, 15 min) before measuring: ${LOADAVG_START}; after: ${LOADAVG_END}"
 	echo "- nginx: ${NGINX_VERSION}; wrk: ${WRK_VERSION:-unknown}"
 	echo "- smart-stick commit: ${COMMIT}"
@@ -616,8 +711,22 @@ rounds_table() {
 	echo
 	echo "## req/s per round"
 	echo
+	NOTES="$(warming_notes)"
+	if [[ -n "${NOTES}" ]]; then
+		echo "${NOTES%>}"
+		echo
+	fi
 	rounds_table
 	echo
+	if ((JVM_CHUNKS > 0)); then
+		echo "## JVM warm-up"
+		echo
+		echo "req/s of each ${WARMUP} warm-up chunk, before measuring. It should level off before the last chunks;"
+		echo "if it still climbs, raise BENCH_JVM_WARMUP."
+		echo
+		warmup_table
+		echo
+	fi
 	echo "## Reproduce"
 	echo
 	echo '```sh'
