@@ -49,7 +49,16 @@ class WebSocketIntegrationTests {
 	@Autowired
 	BackendRegistry registry;
 
-	final ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient();
+	/**
+	 * The client's own event loop: other test contexts closing in the same JVM may dispose
+	 * Reactor Netty's global resources under a client that shares them.
+	 */
+	static final reactor.netty.resources.LoopResources clientLoops = reactor.netty.resources.LoopResources
+		.create("ws-test-client", 1, true);
+
+	final ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(reactor.netty.http.client.HttpClient
+		.create(reactor.netty.resources.ConnectionProvider.newConnection())
+		.runOn(clientLoops));
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
@@ -68,6 +77,7 @@ class WebSocketIntegrationTests {
 
 	@AfterAll
 	static void stopBackends() {
+		clientLoops.disposeLater().block(Duration.ofSeconds(10));
 		backend0.close();
 		backend1.close();
 		doomed.close();
@@ -132,11 +142,15 @@ class WebSocketIntegrationTests {
 	@Test
 	void openSocketCountsAsActiveConnectionUntilItCloses() {
 		Sinks.Empty<Void> release = Sinks.empty();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
 		reactor.core.Disposable open = this.client
 			.execute(uri(), cookie("1"), (session) -> session.receive().take(1).then(release.asMono()))
-			.subscribe();
+			.subscribe(null, failure::set);
 		try {
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(1).activeConnections() == 1);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(failure.get()).as("client failure").isNull();
+				assertThat(this.registry.find(1).activeConnections()).isEqualTo(1);
+			});
 		}
 		finally {
 			release.tryEmitEmpty();
