@@ -13,6 +13,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A real WebSocket peer on loopback: {@code /ws} greets with {@code hello from <name>},
@@ -29,9 +30,17 @@ public final class WebSocketBackend implements AutoCloseable {
 
 	private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
+	/**
+	 * Own event loop: a Spring context closing elsewhere in the test JVM may dispose Reactor
+	 * Netty's global resources, which would silently break a server running on them.
+	 */
+	private final LoopResources loops;
+
 	public WebSocketBackend(String name) {
 		this.name = name;
+		this.loops = LoopResources.create("ws-backend-" + name, 1, true);
 		this.server = HttpServer.create()
+			.runOn(this.loops)
 			.host("127.0.0.1")
 			.port(0)
 			.channelGroup(this.connections)
@@ -83,6 +92,7 @@ public final class WebSocketBackend implements AutoCloseable {
 	public void close() {
 		this.connections.close().awaitUninterruptibly(5000);
 		this.server.disposeNow();
+		this.loops.disposeLater().block(java.time.Duration.ofSeconds(10));
 	}
 
 }
