@@ -5,9 +5,11 @@ import java.util.List;
 
 import io.smartstick.config.SmartStickProperties;
 
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -53,6 +55,16 @@ public final class SmartStickRoutes {
 								properties.getProxy().getResponseTimeout().toMillis())
 						.uri("lb://" + SERVICE_ID))
 			.build();
+	}
+
+	/**
+	 * Whether Gateway matched the exchange to the smart-stick route.
+	 * @param exchange the exchange
+	 * @return {@code true} for requests smart-stick balances
+	 */
+	public static boolean isSmartStickRoute(ServerWebExchange exchange) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		return route != null && ROUTE_ID.equals(route.getId());
 	}
 
 	private static List<String> excludedPaths(SmartStickProperties properties, List<String> prefixes) {

@@ -18,7 +18,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -76,9 +75,8 @@ public class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		if (route == null || !SmartStickRoutes.ROUTE_ID.equals(route.getId()) || url == null
+		if (!SmartStickRoutes.isSmartStickRoute(exchange) || url == null
 				|| !"websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade())
 				|| ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
 			return chain.filter(exchange);
