@@ -9,6 +9,7 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.integration.TestApplication;
 import io.smartstick.sticky.StickyCookieCodec;
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -60,10 +61,8 @@ class SmartStickActuatorIntegrationTests {
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
-		properties.add("smartstick.backends[0].id", () -> "0");
-		properties.add("smartstick.backends[0].url", backend0::url);
-		properties.add("smartstick.backends[1].id", () -> "1");
-		properties.add("smartstick.backends[1].url", backend1::url);
+		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
+		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 	}
 
 	@AfterAll
@@ -74,10 +73,7 @@ class SmartStickActuatorIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(10))
-			.build();
+		this.client = LoadBalancerTests.client(this.port);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.registry.all().stream().allMatch((backend) -> backend.health().lastChecked() != null));
 	}

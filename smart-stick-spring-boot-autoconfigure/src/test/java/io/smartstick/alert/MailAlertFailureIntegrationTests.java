@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 
 import io.smartstick.integration.TestApplication;
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,11 +57,9 @@ class MailAlertFailureIntegrationTests {
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		properties.add("spring.mail.port", MailAlertFailureIntegrationTests::closedPort);
-		properties.add("smartstick.backends[0].id", () -> "5");
-		properties.add("smartstick.backends[0].url", failing::url);
+		LoadBalancerTests.backend(properties, 0, 5, failing::url, 1);
 		properties.add("smartstick.backends[0].owner", () -> "oncall@example.com");
-		properties.add("smartstick.backends[1].id", () -> "6");
-		properties.add("smartstick.backends[1].url", healthy::url);
+		LoadBalancerTests.backend(properties, 1, 6, healthy::url, 1);
 	}
 
 	@AfterAll
@@ -71,10 +70,7 @@ class MailAlertFailureIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(10))
-			.build();
+		this.client = LoadBalancerTests.client(this.port);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.integration.TestApplication;
+import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -48,11 +49,9 @@ class MailAlertIntegrationTests {
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		properties.add("spring.mail.port", mail::port);
-		properties.add("smartstick.backends[0].id", () -> "0");
-		properties.add("smartstick.backends[0].url", owned::url);
+		LoadBalancerTests.backend(properties, 0, 0, owned::url, 1);
 		properties.add("smartstick.backends[0].owner", () -> "ops@example.com");
-		properties.add("smartstick.backends[1].id", () -> "1");
-		properties.add("smartstick.backends[1].url", unowned::url);
+		LoadBalancerTests.backend(properties, 1, 1, unowned::url, 1);
 	}
 
 	@AfterAll

@@ -20,6 +20,7 @@ import io.smartstick.config.ConfigurationViolation;
 import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.health.HealthCheck;
+import io.smartstick.test.LoadBalancerTests;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -129,18 +130,14 @@ class HealthCheckIntegrationTests {
 
 		@DynamicPropertySource
 		static void backends(DynamicPropertyRegistry properties) {
-			properties.add("smartstick.backends[0].id", () -> "0");
-			properties.add("smartstick.backends[0].url", backend0::url);
-			properties.add("smartstick.backends[1].id", () -> "1");
-			properties.add("smartstick.backends[1].url", backend1::url);
+			LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
+			LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 			properties.add("smartstick.backends[1].health-path", () -> "/ready");
 			properties.add("smartstick.backends[1].health-method", () -> "HEAD");
 			properties.add("smartstick.backends[1].health-algorithm", () -> "http");
 			properties.add("smartstick.backends[1].health-headers[X-Health-Token]", () -> "abc");
-			properties.add("smartstick.backends[2].id", () -> "2");
-			properties.add("smartstick.backends[2].url", backend2::url);
-			properties.add("smartstick.backends[3].id", () -> "3");
-			properties.add("smartstick.backends[3].url", backend3::url);
+			LoadBalancerTests.backend(properties, 2, 2, backend2::url, 1);
+			LoadBalancerTests.backend(properties, 3, 3, backend3::url, 1);
 		}
 
 		@AfterAll
@@ -312,14 +309,11 @@ class HealthCheckIntegrationTests {
 
 		@DynamicPropertySource
 		static void backends(DynamicPropertyRegistry properties) {
-			properties.add("smartstick.backends[0].id", () -> "0");
-			properties.add("smartstick.backends[0].url", backend0::url);
+			LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
 			properties.add("smartstick.backends[0].health-check", () -> "myCheck");
-			properties.add("smartstick.backends[1].id", () -> "1");
-			properties.add("smartstick.backends[1].url", backend1::url);
+			LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 			properties.add("smartstick.backends[1].health-check", () -> "brokenCheck");
-			properties.add("smartstick.backends[2].id", () -> "2");
-			properties.add("smartstick.backends[2].url", backend2::url);
+			LoadBalancerTests.backend(properties, 2, 2, backend2::url, 1);
 		}
 
 		@AfterAll
@@ -418,10 +412,8 @@ class HealthCheckIntegrationTests {
 
 		@DynamicPropertySource
 		static void backends(DynamicPropertyRegistry properties) {
-			properties.add("smartstick.backends[0].id", () -> "0");
-			properties.add("smartstick.backends[0].url", backend0::url);
-			properties.add("smartstick.backends[1].id", () -> "1");
-			properties.add("smartstick.backends[1].url", backend1::url);
+			LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
+			LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 		}
 
 		@AfterAll
@@ -478,10 +470,7 @@ class HealthCheckIntegrationTests {
 
 		@BeforeEach
 		void createClient() {
-			this.client = WebTestClient.bindToServer()
-				.baseUrl("http://127.0.0.1:" + this.port)
-				.responseTimeout(Duration.ofSeconds(10))
-				.build();
+			this.client = LoadBalancerTests.client(this.port);
 		}
 
 		JsonNode status(int index) {
