@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.netty.channel.ChannelOption;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
@@ -14,8 +13,6 @@ import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickyCookieWriter;
 import io.smartstick.sticky.StickySessionFilter;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,7 +27,7 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 
 /**
@@ -84,14 +81,9 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
-	WebSocketProxyFilter smartStickWebSocketProxyFilter(SmartStickProperties properties,
+	WebSocketProxyFilter smartStickWebSocketProxyFilter(WebSocketClient webSocketClient,
 			WebSocketService webSocketService, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		// a WebSocket connection is never reused, so it is opened outside any pool: sessions taken from a
-		// pool shared with other clients were closed right after their first frame
-		HttpClient httpClient = HttpClient.create(ConnectionProvider.newConnection())
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.getProxy().getConnectTimeout().toMillis());
-		return new WebSocketProxyFilter(new ReactorNettyWebSocketClient(httpClient), webSocketService,
-				headersFilters);
+		return new WebSocketProxyFilter(webSocketClient, webSocketService, headersFilters);
 	}
 
 	private static List<String> servedLocally(Environment environment) {

