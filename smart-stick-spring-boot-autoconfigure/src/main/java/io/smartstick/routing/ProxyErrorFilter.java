@@ -152,7 +152,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	private Mono<Void> answer(ServerWebExchange exchange, Throwable ex, ProxyFailure failure, Backend backend) {
 		ServerHttpResponse response = exchange.getResponse();
-		if (ex instanceof ResponseStatusException status && !(ex instanceof NotFoundException)
+		if (ex instanceof ResponseStatusException && !(ex instanceof NotFoundException)
 				&& failure != ProxyFailure.TIMEOUT) {
 			return Mono.error(ex);
 		}
