@@ -106,6 +106,17 @@ class SmartStickMetersIntegrationTests {
 	}
 
 	@Test
+	void proxiedRequestsAreNotObservedTwiceByGatewayAndWebFlux() {
+		get(null, "/");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.meters.find("smartstick.requests").timers()).isNotEmpty());
+		// smartstick.requests covers proxied traffic; the libraries' own per-request observations are off
+		assertThat(this.meters.find("http.server.requests").meters()).isEmpty();
+		assertThat(this.meters.find("spring.cloud.gateway.requests").meters()).isEmpty();
+		assertThat(this.meters.find("http.client.requests").meters()).isEmpty();
+	}
+
+	@Test
 	void healthChecksAndBackendStateAreMetered() {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.meters.get("smartstick.health.checks")

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +118,24 @@ class StickyRoutingIntegrationTests {
 			.getResponseCookies()
 			.getFirst("X-Backend-ID");
 		assertThat(cookie.isSecure()).isTrue();
+	}
+
+	@Test
+	void backendsSeeTheClientInXForwardedHeadersAndNoForwardedHeader() throws InterruptedException {
+		this.client.get()
+			.uri("/forwarded-headers")
+			.cookie("X-Backend-ID", "0")
+			.header("X-Forwarded-For", "203.0.113.7")
+			.header("Forwarded", "for=198.51.100.1")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		RecordedRequest received = requestFor(backend0, "/forwarded-headers");
+		assertThat(received.getHeaders().get("X-Forwarded-For")).isEqualTo("203.0.113.7,127.0.0.1");
+		assertThat(received.getHeaders().get("X-Forwarded-Proto")).isEqualTo("http");
+		assertThat(received.getHeaders().get("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + this.port);
+		assertThat(received.getHeaders().get("X-Forwarded-Port")).isEqualTo(String.valueOf(this.port));
+		assertThat(received.getHeaders().get("Forwarded")).as("RFC 7239 header is off by default").isNull();
 	}
 
 	@Test
@@ -274,6 +294,18 @@ class StickyRoutingIntegrationTests {
 			request = request.cookie("X-Backend-ID", cookie);
 		}
 		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+	}
+
+	/** The request the backend received for the path, skipping those earlier tests left queued. */
+	private static RecordedRequest requestFor(TestBackend backend, String path) throws InterruptedException {
+		for (int i = 0; i < 1000; i++) {
+			RecordedRequest request = backend.server().takeRequest(5, TimeUnit.SECONDS);
+			assertThat(request).as("backend received a request for %s", path).isNotNull();
+			if (path.equals(request.getUrl().encodedPath())) {
+				return request;
+			}
+		}
+		throw new AssertionError("no request for " + path + " among the first 1000 the backend received");
 	}
 
 }
