@@ -10,6 +10,7 @@ import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.WebSocketProxyFilter;
 import io.smartstick.sticky.InFlightReleaseFilter;
+import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickyCookieWriter;
 import io.smartstick.sticky.StickySessionFilter;
@@ -64,8 +65,10 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
-	StickySessionFilter smartStickSessionFilter(StickyCookieWriter cookieWriter, SmartStickObserverHolder observers) {
-		return new StickySessionFilter(cookieWriter, observers.get());
+	StickySessionFilter smartStickSessionFilter(StickyBackendSelector selector, SmartStickProperties properties,
+			StickyCookieWriter cookieWriter, SmartStickObserverHolder observers) {
+		return new StickySessionFilter(selector, properties.getSticky().getCookieName(), cookieWriter,
+				observers.get());
 	}
 
 	@Bean

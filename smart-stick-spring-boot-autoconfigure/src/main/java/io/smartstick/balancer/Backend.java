@@ -26,6 +26,8 @@ public final class Backend implements ServiceInstance {
 
 	private final String basePath;
 
+	private final String proxyPrefix;
+
 	private final int weight;
 
 	private final String owner;
@@ -65,6 +67,7 @@ public final class Backend implements ServiceInstance {
 		String path = url.getRawPath();
 		this.basePath = (path == null || path.isEmpty() || "/".equals(path)) ? ""
 				: (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+		this.proxyPrefix = (isSecure() ? "https" : "http") + "://" + url.getRawAuthority() + this.basePath;
 		this.weight = weight;
 		this.owner = owner;
 		this.healthSettings = healthSettings;
@@ -102,6 +105,15 @@ public final class Backend implements ServiceInstance {
 	 */
 	public String basePath() {
 		return this.basePath;
+	}
+
+	/**
+	 * Return what a proxied request's raw path and query are appended to: the scheme
+	 * ({@code http} or {@code https}), the authority and the {@link #basePath() base path}.
+	 * @return the prefix of every proxied URL, such as {@code http://10.0.0.5:8080/api}
+	 */
+	public String proxyPrefix() {
+		return this.proxyPrefix;
 	}
 
 	/**

@@ -47,10 +47,11 @@ import org.springframework.web.server.ServerWebExchange;
 public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	/**
-	 * Order of this filter: just before Gateway's load-balancer filter, so it sees its
-	 * failures and those of every filter after it, and a retry chooses again.
+	 * Order of this filter: just before the sticky balancer ({@code StickySessionFilter}),
+	 * so it sees its failures and those of every filter after it, and a retry chooses
+	 * again.
 	 */
-	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1;
+	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 2;
 
 	private static final Log logger = LogFactory.getLog(ProxyErrorFilter.class);
 

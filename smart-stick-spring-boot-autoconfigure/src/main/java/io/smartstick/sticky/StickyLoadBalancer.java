@@ -16,11 +16,12 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 import org.springframework.util.MultiValueMap;
 
 /**
- * The {@link ReactorServiceInstanceLoadBalancer} that Spring Cloud Gateway's load-balancer
- * filter asks for the smart-stick service: it reads the sticky cookie from the request
- * and lets the {@link StickyBackendSelector} decide. An empty response (no backend
- * available, or the client's backend is down under the strict policy) makes Gateway fail
- * the request, which is answered with 503.
+ * The {@link ReactorServiceInstanceLoadBalancer} of the smart-stick service, for Spring
+ * Cloud LoadBalancer clients of the service id (a {@code @LoadBalanced} {@code WebClient},
+ * say): it reads the sticky cookie from the request data and lets the
+ * {@link StickyBackendSelector} decide, exactly as {@link StickySessionFilter} does on
+ * Gateway's request path. An empty response means no backend is available, or the
+ * client's backend is down under the strict policy.
  *
  * @author smart-stick
  */

@@ -1,44 +1,63 @@
 package io.smartstick.sticky;
 
 import java.net.URI;
+import java.util.Set;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
+import io.smartstick.routing.SmartStickRoutes;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Runs right after Gateway's load-balancer filter for requests that smart-stick balanced:
- * counts the request against its backend until {@link InFlightReleaseFilter} sees the
- * exchange end (however it ends), adds the backend's base path, and stamps the response
- * with {@code x-backend-id} and, when the assignment is new or changed, the sticky
- * cookie.
+ * The sticky balancer on Gateway's request path, for every request routed to
+ * {@code lb://smart-stick}: reads the sticky cookie, lets the
+ * {@link StickyBackendSelector} decide (cookie first, then the strategy), points the
+ * request at the chosen backend (with its base path), counts the request against the
+ * backend until {@link InFlightReleaseFilter} sees the exchange end (however it ends),
+ * and stamps the response with {@code x-backend-id} and, when the assignment is new or
+ * changed, the sticky cookie.
+ * <p>
+ * It runs just before Gateway's {@link ReactiveLoadBalancerClientFilter}, which then has
+ * nothing left to do: deciding here, synchronously, spares every request the reactive
+ * load-balancer round trip (request data copies, lifecycle callbacks, operators) while
+ * the decision stays the one {@link StickyLoadBalancer} makes for other Spring Cloud
+ * clients of the service. When no backend is available the request fails with Gateway's
+ * {@link NotFoundException}, as the load-balancer filter would, and is answered with 503.
  *
  * @author smart-stick
  */
 public class StickySessionFilter implements GlobalFilter, Ordered {
 
 	/**
-	 * Order of this filter: just after Gateway's load-balancer filter.
+	 * Order of this filter: just before Gateway's load-balancer filter.
 	 */
-	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1;
+	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1;
 
 	/**
 	 * Name of the response header naming the backend that served the request.
 	 */
 	public static final String BACKEND_ID_HEADER = "x-backend-id";
 
+	private static final String LB_SCHEME = "lb";
+
 	private static final String STAMPED_ATTR = StickySessionFilter.class.getName() + ".stamped";
+
+	private final StickyBackendSelector selector;
+
+	private final String cookieName;
 
 	private final StickyCookieWriter cookieWriter;
 
@@ -46,10 +65,15 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 
 	/**
 	 * Create a filter.
+	 * @param selector decides the backend
+	 * @param cookieName name of the sticky cookie
 	 * @param cookieWriter writes the sticky cookie
 	 * @param observer told of every assignment and every end of an exchange
 	 */
-	public StickySessionFilter(StickyCookieWriter cookieWriter, SmartStickObserver observer) {
+	public StickySessionFilter(StickyBackendSelector selector, String cookieName, StickyCookieWriter cookieWriter,
+			SmartStickObserver observer) {
+		this.selector = selector;
+		this.cookieName = cookieName;
 		this.cookieWriter = cookieWriter;
 		this.observer = observer;
 	}
@@ -61,15 +85,23 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		Object response = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		if (!(response instanceof StickySelection selection)) {
+		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		if (url == null || !LB_SCHEME.equals(url.getScheme()) || !SmartStickRoutes.SERVICE_ID.equals(url.getHost())) {
 			return chain.filter(exchange);
 		}
-		Backend backend = selection.backend();
-		if (!backend.basePath().isEmpty()) {
-			prefixBasePath(exchange, backend.basePath());
+		ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
+		ServerHttpRequest request = exchange.getRequest();
+		StickySelection selection = this.selector.select(cookieValue(request), excludedBackends(exchange));
+		if (selection == null || selection.assignment() == Assignment.REFUSED) {
+			if (selection != null) {
+				exchange.getAttributes().put(StickyLoadBalancer.REFUSED_BACKEND_ATTR, selection.backend());
+			}
+			return Mono.error(NotFoundException.create(false, "No healthy backends available"));
 		}
-		stampResponse(exchange, selection);
+		Backend backend = selection.backend();
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target(backend, request.getURI()));
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, selection);
+		stampResponse(exchange);
 		this.observer.assigned(backend, selection.assignment());
 		InFlight previous = exchange.getAttribute(InFlight.ATTRIBUTE);
 		if (previous != null) {
@@ -82,7 +114,42 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 		return chain.filter(exchange);
 	}
 
-	private void stampResponse(ServerWebExchange exchange, StickySelection selection) {
+	private String cookieValue(ServerHttpRequest request) {
+		if (!request.getHeaders().containsHeader(HttpHeaders.COOKIE)) {
+			return null;
+		}
+		HttpCookie cookie = request.getCookies().getFirst(this.cookieName);
+		return (cookie != null) ? cookie.getValue() : null;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Set<Backend> excludedBackends(ServerWebExchange exchange) {
+		Object excluded = exchange.getAttribute(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR);
+		return (excluded != null) ? (Set<Backend>) excluded : Set.of();
+	}
+
+	/**
+	 * The request's URL on the backend: its scheme, authority and base path, then the
+	 * request's raw path and query, as Gateway's load-balancer filter would build it, in a
+	 * single pass.
+	 */
+	private static URI target(Backend backend, URI requested) {
+		String prefix = backend.proxyPrefix();
+		String path = requested.getRawPath();
+		String query = requested.getRawQuery();
+		StringBuilder target = new StringBuilder(prefix.length() + ((path != null) ? path.length() : 0)
+				+ ((query != null) ? query.length() + 1 : 0));
+		target.append(prefix);
+		if (path != null) {
+			target.append(path);
+		}
+		if (query != null) {
+			target.append('?').append(query);
+		}
+		return URI.create(target.toString());
+	}
+
+	private void stampResponse(ServerWebExchange exchange) {
 		// a retried request passes here once per attempt; the last selection is stamped once
 		if (exchange.getAttributes().putIfAbsent(STAMPED_ATTR, Boolean.TRUE) != null) {
 			return;
@@ -99,17 +166,6 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 			}
 			return Mono.empty();
 		});
-	}
-
-	private static void prefixBasePath(ServerWebExchange exchange, String basePath) {
-		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		if (url != null) {
-			URI prefixed = UriComponentsBuilder.fromUri(url)
-				.replacePath(basePath + url.getRawPath())
-				.build(true)
-				.toUri();
-			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, prefixed);
-		}
 	}
 
 }

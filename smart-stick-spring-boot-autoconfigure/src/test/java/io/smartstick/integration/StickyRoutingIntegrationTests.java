@@ -1,13 +1,16 @@
 package io.smartstick.integration;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import mockwebserver3.RecordedRequest;
@@ -15,17 +18,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.RequestData;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,6 +58,9 @@ class StickyRoutingIntegrationTests {
 
 	@Autowired
 	BackendRegistry registry;
+
+	@Autowired
+	ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancers;
 
 	WebTestClient client;
 
@@ -136,6 +152,28 @@ class StickyRoutingIntegrationTests {
 		assertThat(received.getHeaders().get("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + this.port);
 		assertThat(received.getHeaders().get("X-Forwarded-Port")).isEqualTo(String.valueOf(this.port));
 		assertThat(received.getHeaders().get("Forwarded")).as("RFC 7239 header is off by default").isNull();
+	}
+
+	@Test
+	void otherLoadBalancerClientsOfTheServiceGetTheSameStickyDecision() {
+		ReactiveLoadBalancer<ServiceInstance> balancer = this.loadBalancers.getInstance(SmartStickRoutes.SERVICE_ID);
+		MultiValueMap<String, String> cookies = new LinkedMultiValueMap<>();
+		cookies.add("X-Backend-ID", "1");
+		RequestData data = new RequestData(HttpMethod.GET, URI.create("http://smart-stick/"), new HttpHeaders(),
+				cookies, new HashMap<>());
+		for (int i = 0; i < 5; i++) {
+			Response<ServiceInstance> response = Mono
+				.from(balancer.choose(new DefaultRequest<>(new RequestDataContext(data))))
+				.block(Duration.ofSeconds(5));
+			assertThat(response.hasServer()).isTrue();
+			assertThat(response.getServer().getInstanceId()).isEqualTo("1");
+		}
+		Response<ServiceInstance> newClient = Mono
+			.from(balancer.choose(new DefaultRequest<>(new RequestDataContext(new RequestData(HttpMethod.GET,
+					URI.create("http://smart-stick/"), new HttpHeaders(), new LinkedMultiValueMap<>(),
+					new HashMap<>())))))
+			.block(Duration.ofSeconds(5));
+		assertThat(newClient.hasServer()).isTrue();
 	}
 
 	@Test
