@@ -1,5 +1,6 @@
 package io.smartstick.routing;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +56,16 @@ public final class SmartStickRoutes {
 								properties.getProxy().getResponseTimeout().toMillis())
 						.uri("lb://" + SERVICE_ID))
 			.build();
+	}
+
+	/**
+	 * Whether a URL points at the smart-stick service: {@code lb://smart-stick}, with any
+	 * path.
+	 * @param url a route's or request's URL, may be {@code null}
+	 * @return {@code true} for URLs the sticky balancer resolves
+	 */
+	public static boolean isBalanced(URI url) {
+		return url != null && "lb".equals(url.getScheme()) && SERVICE_ID.equals(url.getHost());
 	}
 
 	/**

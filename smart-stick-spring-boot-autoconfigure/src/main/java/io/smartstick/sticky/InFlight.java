@@ -1,6 +1,6 @@
 package io.smartstick.sticky;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.observe.ExchangeOutcome;
@@ -24,7 +24,11 @@ final class InFlight {
 
 	private final long start = System.nanoTime();
 
-	private final AtomicBoolean ended = new AtomicBoolean();
+	private static final AtomicIntegerFieldUpdater<InFlight> ENDED = AtomicIntegerFieldUpdater
+		.newUpdater(InFlight.class, "ended");
+
+	/** 1 once ended; a field updater instead of an AtomicBoolean spares an object per request. */
+	private volatile int ended;
 
 	InFlight(Backend backend, SmartStickObserver observer) {
 		this.backend = backend;
@@ -33,7 +37,7 @@ final class InFlight {
 	}
 
 	void end(int status, ExchangeOutcome outcome) {
-		if (this.ended.compareAndSet(false, true)) {
+		if (ENDED.compareAndSet(this, 0, 1)) {
 			this.backend.completed();
 			this.observer.exchangeEnded(this.backend, status, outcome, System.nanoTime() - this.start);
 		}

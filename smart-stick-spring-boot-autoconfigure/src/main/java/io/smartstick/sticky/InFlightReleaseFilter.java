@@ -1,12 +1,15 @@
 package io.smartstick.sticky;
 
 import io.smartstick.observe.ExchangeOutcome;
+import io.smartstick.routing.SmartStickRoutes;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -15,7 +18,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Ends the count of a proxied exchange on its backend once the exchange is really over:
  * it wraps Gateway's response-writing filter, so a response whose body is still
- * streaming, or an open WebSocket session, stays in flight.
+ * streaming, or an open WebSocket session, stays in flight. Requests of routes that do
+ * not lead to the smart-stick service pass through untouched.
  *
  * @author smart-stick
  */
@@ -33,6 +37,10 @@ public class InFlightReleaseFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		if (route == null || !SmartStickRoutes.isBalanced(route.getUri())) {
+			return chain.filter(exchange);
+		}
 		return chain.filter(exchange).doFinally((signal) -> {
 			InFlight inFlight = exchange.getAttribute(InFlight.ATTRIBUTE);
 			if (inFlight != null) {

@@ -51,8 +51,6 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 	 */
 	public static final String BACKEND_ID_HEADER = "x-backend-id";
 
-	private static final String LB_SCHEME = "lb";
-
 	private static final String STAMPED_ATTR = StickySessionFilter.class.getName() + ".stamped";
 
 	private final StickyBackendSelector selector;
@@ -86,7 +84,7 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		if (url == null || !LB_SCHEME.equals(url.getScheme()) || !SmartStickRoutes.SERVICE_ID.equals(url.getHost())) {
+		if (!SmartStickRoutes.isBalanced(url)) {
 			return chain.filter(exchange);
 		}
 		ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
