@@ -32,7 +32,10 @@ public final class StickyCookieCodec {
 
 	private final SecretKeySpec key;
 
-	private final Map<Integer, String> signedValues = new ConcurrentHashMap<>();
+	private static final int MAX_CACHED = 4096;
+
+	/** Signed values by backend, looked up by identity: no boxing, no allocation. */
+	private final Map<Backend, String> signedValues = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a codec.
@@ -52,7 +55,16 @@ public final class StickyCookieCodec {
 		if (this.key == null) {
 			return backend.idValue();
 		}
-		return this.signedValues.computeIfAbsent(backend.id(), (id) -> backend.idValue() + "." + sign(backend));
+		String value = this.signedValues.get(backend);
+		if (value == null) {
+			value = backend.idValue() + "." + sign(backend);
+			if (this.signedValues.size() >= MAX_CACHED) {
+				// backends replaced over a long life: start again rather than grow without bound
+				this.signedValues.clear();
+			}
+			this.signedValues.put(backend, value);
+		}
+		return value;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.smartstick.balancer;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,6 +70,38 @@ class LeastConnectionsBalancingStrategyTests {
 			previous = pick;
 		}
 		assertThat(chosen).containsExactlyInAnyOrderElementsOf(candidates);
+	}
+
+	@Test
+	void largePoolsNeverSendANewClientToTheMostLoadedBackend() {
+		List<Backend> candidates = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			candidates.add(withActive(backend(i), (i == 42) ? 50 : i % 3));
+		}
+		Set<Backend> chosen = new HashSet<>();
+		for (int i = 0; i < 5000; i++) {
+			Backend pick = this.strategy.choose(candidates);
+			assertThat(pick.id()).as("pick %d", i).isNotEqualTo(42);
+			chosen.add(pick);
+		}
+		// two random choices still reach backends beyond the least loaded ones
+		assertThat(chosen).hasSizeGreaterThan(50);
+	}
+
+	@Test
+	void largePoolsFavourTheLessLoaded() {
+		List<Backend> candidates = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			candidates.add(withActive(backend(i), (i < 32) ? 0 : 10));
+		}
+		int idle = 0;
+		for (int i = 0; i < 4000; i++) {
+			if (this.strategy.choose(candidates).id() < 32) {
+				idle++;
+			}
+		}
+		// an idle backend wins unless both draws are busy: about 3 in 4 picks
+		assertThat(idle).isBetween(2700, 3300);
 	}
 
 	@Test
