@@ -23,6 +23,9 @@
 #   BENCH_START_TIMEOUT=120 seconds a JVM may take to answer its first proxied request
 #   BENCH_SKIP_BUILD=0      1 reuses the jars already built
 #   BENCH_MVN_ARGS=         extra Maven arguments, e.g. -o to build offline
+#   BENCH_SS_ARGS=          extra application arguments for smart-stick, split on spaces,
+#                           e.g. --smartstick.sticky.secret=s3cret
+#   BENCH_JAVA_OPTS=        extra JVM options for both JVMs, e.g. -XX:+UseSerialGC
 #
 set -euo pipefail
 
@@ -42,6 +45,8 @@ HEAP="${BENCH_HEAP:-256m}"
 START_TIMEOUT="${BENCH_START_TIMEOUT:-120}"
 SKIP_BUILD="${BENCH_SKIP_BUILD:-0}"
 read -r -a MVN_ARGS <<<"${BENCH_MVN_ARGS:-}"
+read -r -a SS_ARGS <<<"${BENCH_SS_ARGS:-}"
+read -r -a EXTRA_JAVA_OPTS <<<"${BENCH_JAVA_OPTS:-}"
 
 # the sticky cookie smart-stick reads by default (smartstick.sticky.cookie-name); without a
 # secret its value is the backend's id
@@ -365,7 +370,7 @@ NGINX_PROXY_PID="${STARTED_PID}"
 
 # --- 4. the JVMs ----------------------------------------------------------------------------
 
-JAVA_OPTS=(-Xms"${HEAP}" -Xmx"${HEAP}")
+JAVA_OPTS=(-Xms"${HEAP}" -Xmx"${HEAP}" "${EXTRA_JAVA_OPTS[@]}")
 
 # starts a JVM on the JVM core and measures launch -> first successful proxied answer;
 # sets STARTED_PID and STARTUP_MS. $1 name, $2 port, then the java arguments
@@ -404,7 +409,8 @@ start_jvm smart-stick "${PORT_SS}" -jar "${SAMPLE_JAR}" \
 	"--smartstick.backends[1].id=1" "--smartstick.backends[1].url=http://127.0.0.1:${PORT_B1}" \
 	--smartstick.health.interval=10s \
 	--spring.main.banner-mode=off \
-	--logging.level.root=WARN
+	--logging.level.root=WARN \
+	"${SS_ARGS[@]}"
 SS_PID="${STARTED_PID}"
 SS_STARTUP_MS="${STARTUP_MS}"
 log "smart-stick answered after ${SS_STARTUP_MS} ms"
@@ -591,7 +597,7 @@ if git -C "${ROOT}" rev-parse --short HEAD >/dev/null 2>&1; then
 	COMMIT="$(git -C "${ROOT}" rev-parse --short HEAD)"
 	[[ -z "$(git -C "${ROOT}" status --porcelain --untracked-files=no 2>/dev/null)" ]] || COMMIT="${COMMIT} (with uncommitted changes)"
 fi
-REPRODUCE="cd ${ROOT} && BENCH_ROUNDS=${ROUNDS} BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_JVM_WARMUP=${JVM_WARMUP} BENCH_THREADS=${THREADS} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_LOAD_CPU=${LOAD_CPU} BENCH_JVM_CPU=${JVM_CPU} BENCH_HEAP=${HEAP} bench/run.sh"
+REPRODUCE="cd ${ROOT} && BENCH_SS_ARGS='${BENCH_SS_ARGS:-}' BENCH_JAVA_OPTS='${BENCH_JAVA_OPTS:-}' BENCH_ROUNDS=${ROUNDS} BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_JVM_WARMUP=${JVM_WARMUP} BENCH_THREADS=${THREADS} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_LOAD_CPU=${LOAD_CPU} BENCH_JVM_CPU=${JVM_CPU} BENCH_HEAP=${HEAP} bench/run.sh"
 
 results_table() {
 	echo "| target | req/s | p50 (ms) | p99 (ms) | errors |"

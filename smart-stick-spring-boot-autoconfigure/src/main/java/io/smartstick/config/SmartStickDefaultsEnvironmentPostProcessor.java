@@ -28,6 +28,11 @@ import org.springframework.core.env.MapPropertySource;
  * <li>{@code server.http2.enabled=false}: Boot's default made explicit, which also
  * leaves out Gateway's gRPC header filters (gRPC needs HTTP/2 end to end; enabling HTTP/2
  * brings them back).</li>
+ * <li>{@code spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time=4s}:
+ * pooled backend connections idle longer are closed by smart-stick first. Node.js, the
+ * original's usual backend, closes idle keep-alive connections after 5 seconds; a request
+ * sent on a connection the backend is closing fails as "connection closed before a
+ * response", which would be retried and would take a healthy backend down.</li>
  * <li>{@code management.health.mail.enabled=false}: an unreachable SMTP server only
  * delays alert mails; it must not turn the load balancer's own health DOWN.</li>
  * <li>SMTP connect, read and write timeouts of 10 seconds ({@code mail.smtp.*} and
@@ -62,6 +67,7 @@ public class SmartStickDefaultsEnvironmentPostProcessor implements EnvironmentPo
 		defaults.put("spring.cloud.gateway.server.webflux.metrics.enabled", "false");
 		defaults.put("management.observations.enable.http.server.requests", "false");
 		defaults.put("server.http2.enabled", "false");
+		defaults.put("spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time", "4s");
 		defaults.put("management.health.mail.enabled", "false");
 		for (String protocol : new String[] { "smtp", "smtps" }) {
 			for (String timeout : new String[] { "connectiontimeout", "timeout", "writetimeout" }) {
