@@ -1,7 +1,11 @@
 package io.smartstick.health;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -16,25 +20,52 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The built-in health check: requests the backend's health path with its method and
- * headers, on a fresh connection each time (a pooled connection closed by the backend's
- * keep-alive timeout must not read as a dead backend). Under the "http" algorithm any
- * HTTP answer is healthy, under "http-status" only a 2xx one.
+ * headers, under the "http" algorithm any HTTP answer being healthy, under "http-status"
+ * only a 2xx one.
+ * <p>
+ * Probes reuse a kept-alive connection per backend, closed after {@link #MAX_IDLE} idle:
+ * checking a thousand backends every second must not open and close a thousand
+ * connections a second. A pooled connection that the backend closes (its keep-alive
+ * timeout) just as a probe is sent must not read as a dead backend, so a probe that fails
+ * because its connection closed before an answer is repeated once on a fresh connection.
+ * Each backend's request is prepared once, on its first probe.
  *
  * @author smart-stick
  */
-public class HttpHealthCheck implements HealthCheck {
-
-	private final HttpClient client;
+public class HttpHealthCheck implements HealthCheck, AutoCloseable {
 
 	/**
-	 * Create a check with its own non-pooling HTTP client.
+	 * How long a probe connection may stay idle before it is closed: below the 5 seconds
+	 * after which Node.js closes idle keep-alive connections.
+	 */
+	public static final Duration MAX_IDLE = Duration.ofSeconds(4);
+
+	private static final int MAX_PREPARED = 65536;
+
+	private final ConnectionProvider connections;
+
+	private final HttpClient pooled;
+
+	private final HttpClient fresh;
+
+	private final Map<Backend, Probe> probes = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a check with its own HTTP clients: one keeping a connection per backend, one
+	 * opening a fresh connection for the repeated probe.
 	 */
 	public HttpHealthCheck() {
-		this(HttpClient.create(ConnectionProvider.newConnection()).keepAlive(false));
+		this(ConnectionProvider.builder("smart-stick-health")
+			.maxConnections(2)
+			.maxIdleTime(MAX_IDLE)
+			.evictInBackground(MAX_IDLE)
+			.build());
 	}
 
-	HttpHealthCheck(HttpClient client) {
-		this.client = client;
+	private HttpHealthCheck(ConnectionProvider connections) {
+		this.connections = connections;
+		this.pooled = HttpClient.create(connections);
+		this.fresh = HttpClient.create(ConnectionProvider.newConnection()).keepAlive(false);
 	}
 
 	@Override
@@ -44,16 +75,61 @@ public class HttpHealthCheck implements HealthCheck {
 
 	@Override
 	public Mono<HealthCheckResult> check(Backend backend) {
+		Probe probe = this.probes.get(backend);
+		if (probe == null) {
+			probe = prepare(backend);
+		}
 		HealthSettings settings = backend.healthSettings();
-		return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
-			.headers((headers) -> settings.headers().forEach(headers::set))
-			.request(HttpMethod.valueOf(settings.method()))
-			.uri(backend.url().getScheme() + "://" + backend.url().getRawAuthority() + backend.basePath()
-					+ settings.path())
-			.response((response, body) -> Mono.just(response.status().code()))
-			.next()
+		Probe prepared = probe;
+		return status(prepared.pooled())
+			.onErrorResume(HttpHealthCheck::closedBeforeAnswer, (ex) -> status(prepared.fresh()))
 			.map((status) -> judge(status, settings))
 			.onErrorResume((ex) -> Mono.just(HealthCheckResult.unhealthy(describe(ex))));
+	}
+
+	/**
+	 * Close the kept-alive probe connections.
+	 */
+	@Override
+	public void close() {
+		this.connections.dispose();
+	}
+
+	private Probe prepare(Backend backend) {
+		if (this.probes.size() >= MAX_PREPARED) {
+			// backends replaced over a long life: start again rather than grow without bound
+			this.probes.clear();
+		}
+		HealthSettings settings = backend.healthSettings();
+		String uri = backend.url().getScheme() + "://" + backend.url().getRawAuthority() + backend.basePath()
+				+ settings.path();
+		Probe probe = new Probe(request(this.pooled, settings, uri), request(this.fresh, settings, uri));
+		this.probes.put(backend, probe);
+		return probe;
+	}
+
+	private static HttpClient.ResponseReceiver<?> request(HttpClient client, HealthSettings settings, String uri) {
+		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
+			.headers((headers) -> settings.headers().forEach(headers::set))
+			.request(HttpMethod.valueOf(settings.method()))
+			.uri(uri);
+	}
+
+	private static Mono<Integer> status(HttpClient.ResponseReceiver<?> request) {
+		// the body is read to its end (and released) so that the connection can be kept
+		return request.response((response, body) -> body.then(Mono.just(response.status().code()))).next();
+	}
+
+	/**
+	 * Whether a probe failed on a connection that had been established: closed or reset
+	 * before the answer, which a stale kept-alive connection explains. Refused
+	 * connections, connect timeouts and unknown hosts are not repeated.
+	 */
+	private static boolean closedBeforeAnswer(Throwable ex) {
+		return ex instanceof IOException && !(ex instanceof ConnectException) && !(ex instanceof UnknownHostException);
+	}
+
+	private record Probe(HttpClient.ResponseReceiver<?> pooled, HttpClient.ResponseReceiver<?> fresh) {
 	}
 
 	private static HealthCheckResult judge(int status, HealthSettings settings) {
