@@ -58,15 +58,10 @@ POLICY_RC_CREATED=0
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
-
-# whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
-alive() {
-	local state
-	state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
-	[[ -n "${state}" && "${state}" != Z ]]
-}
 
 stop_pid() {
 	local pid="$1" i
@@ -117,17 +112,6 @@ to_seconds() {
 	esac
 }
 
-# N free loopback ports, all distinct: bound to port 0 together, then released
-free_ports() {
-	python3 -c 'import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks: s.close()' "$1"
-}
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 median() {
 	sort -g | awk '{ v[NR] = $1 } END {
 		if (NR == 0) { print "nan"; exit }
@@ -137,7 +121,6 @@ median() {
 # a / b with two decimals, "n/a" if b is zero
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 
-fmt_int() { awk -v v="$1" 'BEGIN { printf "%.0f\n", v }'; }
 fmt_ms() { awk -v v="$1" 'BEGIN { printf "%.2f\n", v }'; }
 
 # peak resident set size (VmHWM) of the given PIDs, summed, in MiB
@@ -164,11 +147,6 @@ cores_busy() {
 	} END { print "" }'
 }
 
-# CPU time (jiffies) the pinned cores spent busy (user, nice, system, steal)
-cores_busy_jiffies() {
-	awk -v a="cpu${LOAD_CPU}" -v b="cpu${JVM_CPU}" '$1 == a || $1 == b { busy += $2 + $3 + $4 + $9 } END { print busy + 0 }' /proc/stat
-}
-
 # CPU time (jiffies) used by what this script runs: the processes it started and their
 # children (nginx workers), plus its finished children (wrk, through timeout and taskset);
 # sets OWN_JIFFIES (not printed: `times` must run in this shell, not in a $(...) subshell)
@@ -188,8 +166,6 @@ own_jiffies() {
 		printf "%.0f", s * hz }')"
 	OWN_JIFFIES=$((total + t))
 }
-
-children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null || true; }
 
 # --- 1. tools -------------------------------------------------------------------------------
 
@@ -305,19 +281,6 @@ EOF
 	echo "${dir}"
 }
 
-# waits (bounded) until URL answers 200 with a body containing "backend"; $1 pid, $2 url, $3 name
-wait_http() {
-	local pid="$1" url="$2" name="$3" i
-	for ((i = 0; i < 100; i++)); do
-		alive "${pid}" || die "${name} exited at start-up; its log: $(cat "${WORK}/${name}/error.log" 2>/dev/null)"
-		if curl -fsS --max-time 1 "${url}" 2>/dev/null | grep backend >/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	die "${name} did not answer on ${url} within 10 s"
-}
-
 # starts an nginx master of its own on the load core and waits until it answers; sets
 # STARTED_PID. $1 name, $2 port, $3 http-block body
 start_nginx() {
@@ -330,18 +293,6 @@ start_nginx() {
 	STARTED_PID=$!
 	PIDS+=("${STARTED_PID}")
 	wait_http "${STARTED_PID}" "http://127.0.0.1:${port}/" "${name}"
-}
-
-backend_server() {
-	cat <<EOF
-	server {
-		listen 127.0.0.1:$1;
-		location / {
-			default_type text/plain;
-			return 200 "Hello from backend $2\n";
-		}
-	}
-EOF
 }
 
 log "starting nginx backends on 127.0.0.1:${PORT_B0} and 127.0.0.1:${PORT_B1} (core ${LOAD_CPU})"

@@ -82,15 +82,10 @@ POLICY_RC_CREATED=0
 
 log() { printf '[scale %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[scale] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
-
-# whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
-alive() {
-	local state
-	state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
-	[[ -n "${state}" && "${state}" != Z ]]
-}
 
 stop_pid() {
 	local pid="$1" i
@@ -144,19 +139,6 @@ trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
 # --- helpers --------------------------------------------------------------------------------
-
-# N free loopback ports, all distinct: bound to port 0 together, then released
-free_ports() {
-	python3 -c 'import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks: s.close()' "$1"
-}
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null || true; }
 
 # CPU time of a process in clock ticks, without forking; sets UTICKS (user), STICKS (kernel)
 # and TICKS (both)
@@ -247,7 +229,6 @@ thread_names() {
 }
 
 mib() { awk -v kb="$1" 'BEGIN { printf "%.1f\n", kb / 1024 }'; }
-fmt_int() { awk -v v="$1" 'BEGIN { printf "%.0f\n", v }'; }
 # 1234567 -> 1,234,567 (anything not a number is printed as it is)
 fmt_thousands() {
 	[[ "$1" =~ ^-?[0-9]+(\.[0-9]*)?$ ]] || { echo "$1"; return 0; }
@@ -266,11 +247,6 @@ cores_busy() {
 		for (i = 2; i <= NF; i++) total += $i
 		if ($1 in t) { printf "%.0f ", 100 * (1 - (idle - i0[$1]) / (total - t[$1])) } else { t[$1] = total; i0[$1] = idle }
 	} END { print "" }'
-}
-
-# CPU time (jiffies) the pinned cores spent busy (user, nice, system, steal)
-cores_busy_jiffies() {
-	awk -v a="cpu${LOAD_CPU}" -v b="cpu${JVM_CPU}" '$1 == a || $1 == b { busy += $2 + $3 + $4 + $9 } END { print busy + 0 }' /proc/stat
 }
 
 # CPU time (jiffies) used by what this script runs: the processes it started and their
@@ -475,19 +451,6 @@ $2
 }
 EOF
 	echo "${dir}"
-}
-
-# waits (bounded) until URL answers 200 with a body containing "backend"; $1 pid, $2 url, $3 name
-wait_http() {
-	local pid="$1" url="$2" name="$3" i
-	for ((i = 0; i < 100; i++)); do
-		alive "${pid}" || die "${name} exited at start-up; its log: $(cat "${WORK}/${name}/error.log" 2>/dev/null)"
-		if curl -fsS --max-time 1 "${url}" 2>/dev/null | grep backend >/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	die "${name} did not answer on ${url} within 10 s"
 }
 
 # starts an nginx master of its own on the load core and waits until it answers on every
@@ -794,18 +757,6 @@ stop_started "${LB1_PID}"
 stop_started "${NGINX_MANY_PID}"
 
 # --- 5. part 1 baseline and part 2: two backends --------------------------------------------
-
-backend_server() {
-	cat <<EOF
-	server {
-		listen 127.0.0.1:$1;
-		location / {
-			default_type text/plain;
-			return 200 "Hello from backend $2\n";
-		}
-	}
-EOF
-}
 
 log "starting two nginx backends on 127.0.0.1:${PORT_B0} and 127.0.0.1:${PORT_B1} (core ${LOAD_CPU})"
 start_nginx backend0 "$(backend_server "${PORT_B0}" 0)" "${PORT_B0}"

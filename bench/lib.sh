@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# Shared helpers of the bench scripts (run.sh, scale.sh), sourced after they define log and
+# die. Several of them read the caller's globals: WORK (wait_http), LOAD_CPU and JVM_CPU
+# (cores_busy_jiffies).
+
+# whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
+alive() {
+	local state
+	state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+	[[ -n "${state}" && "${state}" != Z ]]
+}
+
+# N free loopback ports, all distinct: bound to port 0 together, then released
+free_ports() {
+	python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks: s.close()' "$1"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+fmt_int() { awk -v v="$1" 'BEGIN { printf "%.0f\n", v }'; }
+
+children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null || true; }
+
+# CPU time (jiffies) the pinned cores spent busy (user, nice, system, steal)
+cores_busy_jiffies() {
+	awk -v a="cpu${LOAD_CPU}" -v b="cpu${JVM_CPU}" '$1 == a || $1 == b { busy += $2 + $3 + $4 + $9 } END { print busy + 0 }' /proc/stat
+}
+
+# waits (bounded) until URL answers 200 with a body containing "backend"; $1 pid, $2 url, $3 name
+wait_http() {
+	local pid="$1" url="$2" name="$3" i
+	for ((i = 0; i < 100; i++)); do
+		alive "${pid}" || die "${name} exited at start-up; its log: $(cat "${WORK}/${name}/error.log" 2>/dev/null)"
+		if curl -fsS --max-time 1 "${url}" 2>/dev/null | grep backend >/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "${name} did not answer on ${url} within 10 s"
+}
+
+backend_server() {
+	cat <<EOF
+	server {
+		listen 127.0.0.1:$1;
+		location / {
+			default_type text/plain;
+			return 200 "Hello from backend $2\n";
+		}
+	}
+EOF
+}
