@@ -51,14 +51,10 @@ WORK=""
 
 log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[startup] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
-
-alive() {
-	local state
-	state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
-	[[ -n "${state}" && "${state}" != Z ]]
-}
 
 # $2: seconds to wait after SIGTERM before SIGKILL (default 15)
 stop_pid() {
@@ -101,16 +97,6 @@ trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
 # --- helpers --------------------------------------------------------------------------------
-
-free_ports() {
-	python3 -c 'import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks: s.close()' "$1"
-}
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 median() {
 	sort -g | awk '{ v[NR] = $1 } END {
