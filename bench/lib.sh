@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh), sourced after they define log and
 # die. Several of them read the caller's globals: WORK (wait_http), LOAD_CPU and JVM_CPU
-# (cores_busy_jiffies).
+# (cores_busy_jiffies), POLICY_RC_CREATED (apt_install).
 
 # whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
 alive() {
@@ -53,4 +53,44 @@ backend_server() {
 		}
 	}
 EOF
+}
+
+# stops a process we started, by PID: SIGTERM, then SIGKILL after $2 seconds (default 15)
+stop_pid() {
+	local pid="$1" wait_s="${2:-15}" i
+	kill -TERM "${pid}" 2>/dev/null || true
+	for ((i = 0; i < wait_s * 10; i++)); do
+		alive "${pid}" || break
+		sleep 0.1
+	done
+	if alive "${pid}"; then
+		log "PID ${pid} ignored SIGTERM for ${wait_s} s, sending SIGKILL"
+		kill -KILL "${pid}" 2>/dev/null || true
+	fi
+	wait "${pid}" 2>/dev/null || true
+}
+
+# installs Debian packages as root, refreshing the package lists once if that fails; sets and
+# clears POLICY_RC_CREATED, which the caller's clean-up checks
+apt_install() {
+	local missing=("$@")
+	[[ "$(id -u)" == 0 ]] || die "missing ${missing[*]}: run as root, or install them with apt-get first"
+	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them (Debian expected)"
+	log "installing ${missing[*]} from Debian packages"
+	export DEBIAN_FRONTEND=noninteractive
+	# do not let the nginx package start its own service on port 80: this script runs its own
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		POLICY_RC_CREATED=1
+	fi
+	if ! timeout 900 apt-get install -y -q "${missing[@]}"; then
+		log "apt-get install failed; refreshing the package lists once"
+		timeout 600 apt-get update -q || die "apt-get update failed"
+		timeout 900 apt-get install -y -q "${missing[@]}" || die "apt-get install -y ${missing[*]} failed"
+	fi
+	if ((POLICY_RC_CREATED)); then
+		rm -f /usr/sbin/policy-rc.d
+		POLICY_RC_CREATED=0
+	fi
 }

@@ -87,20 +87,6 @@ source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
 
-stop_pid() {
-	local pid="$1" i
-	kill -TERM "${pid}" 2>/dev/null || true
-	for ((i = 0; i < 150; i++)); do
-		alive "${pid}" || break
-		sleep 0.1
-	done
-	if alive "${pid}"; then
-		log "PID ${pid} ignored SIGTERM for 15 s, sending SIGKILL"
-		kill -KILL "${pid}" 2>/dev/null || true
-	fi
-	wait "${pid}" 2>/dev/null || true
-}
-
 # forgets a PID once it is stopped and reaped, so the trap never signals a reused PID
 forget_pid() {
 	local pid keep=()
@@ -321,26 +307,7 @@ install_missing() {
 	{ command -v java >/dev/null && command -v jcmd >/dev/null; } || missing+=(openjdk-17-jdk-headless)
 	command -v taskset >/dev/null || missing+=(util-linux)
 	((${#missing[@]})) || return 0
-
-	[[ "$(id -u)" == 0 ]] || die "missing ${missing[*]}: run as root, or install them with apt-get first"
-	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them (Debian expected)"
-	log "installing ${missing[*]} from Debian packages"
-	export DEBIAN_FRONTEND=noninteractive
-	# do not let the nginx package start its own service on port 80: this script runs its own
-	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		POLICY_RC_CREATED=1
-	fi
-	if ! timeout 900 apt-get install -y -q "${missing[@]}"; then
-		log "apt-get install failed; refreshing the package lists once"
-		timeout 600 apt-get update -q || die "apt-get update failed"
-		timeout 900 apt-get install -y -q "${missing[@]}" || die "apt-get install -y ${missing[*]} failed"
-	fi
-	if ((POLICY_RC_CREATED)); then
-		rm -f /usr/sbin/policy-rc.d
-		POLICY_RC_CREATED=0
-	fi
+	apt_install "${missing[@]}"
 }
 
 install_missing

@@ -56,21 +56,6 @@ source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
 
-# $2: seconds to wait after SIGTERM before SIGKILL (default 15)
-stop_pid() {
-	local pid="$1" wait_s="${2:-15}" i
-	kill -TERM "${pid}" 2>/dev/null || true
-	for ((i = 0; i < wait_s * 10; i++)); do
-		alive "${pid}" || break
-		sleep 0.1
-	done
-	if alive "${pid}"; then
-		log "PID ${pid} ignored SIGTERM for ${wait_s} s, sending SIGKILL"
-		kill -KILL "${pid}" 2>/dev/null || true
-	fi
-	wait "${pid}" 2>/dev/null || true
-}
-
 # stops one process we started and forgets it
 stop_started() {
 	local pid="$1" kept=() p
