@@ -101,8 +101,7 @@ public class HttpHealthCheck implements HealthCheck, AutoCloseable {
 			this.probes.clear();
 		}
 		HealthSettings settings = backend.healthSettings();
-		String uri = backend.url().getScheme() + "://" + backend.url().getRawAuthority() + backend.basePath()
-				+ settings.path();
+		String uri = backend.proxyPrefix() + settings.path();
 		Probe probe = new Probe(request(this.pooled, settings, uri), request(this.fresh, settings, uri));
 		this.probes.put(backend, probe);
 		return probe;

@@ -30,9 +30,10 @@ public class StickyCookieWriter {
 
 	private final Pattern trustedProxies;
 
-	private final Map<Integer, String> plainCookies = new ConcurrentHashMap<>();
+	/** Set-Cookie values by backend, looked up by identity: no boxing of the id per request. */
+	private final Map<Backend, String> plainCookies = new ConcurrentHashMap<>();
 
-	private final Map<Integer, String> secureCookies = new ConcurrentHashMap<>();
+	private final Map<Backend, String> secureCookies = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a writer.
@@ -54,12 +55,12 @@ public class StickyCookieWriter {
 	public String cookie(Backend backend, ServerHttpRequest request) {
 		boolean secure = isSecure(request);
 		// the header depends only on the backend and the Secure flag: built once, then reused
-		Map<Integer, String> cache = secure ? this.secureCookies : this.plainCookies;
-		String cookie = cache.get(backend.id());
+		Map<Backend, String> cache = secure ? this.secureCookies : this.plainCookies;
+		String cookie = cache.get(backend);
 		if (cookie == null) {
 			cookie = build(backend, secure);
 			if (cache.size() < MAX_CACHED) {
-				cache.put(backend.id(), cookie);
+				cache.put(backend, cookie);
 			}
 		}
 		return cookie;

@@ -1,6 +1,7 @@
 package io.smartstick.sticky;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Set;
 
 import io.smartstick.balancer.Backend;
@@ -97,8 +98,9 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 			return Mono.error(NotFoundException.create(false, "No healthy backends available"));
 		}
 		Backend backend = selection.backend();
-		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target(backend, request.getURI()));
-		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, selection);
+		Map<String, Object> attributes = exchange.getAttributes();
+		attributes.put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target(backend, request.getURI()));
+		attributes.put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, selection);
 		stampResponse(exchange);
 		this.observer.assigned(backend, selection.assignment());
 		InFlight previous = exchange.getAttribute(InFlight.ATTRIBUTE);
@@ -159,7 +161,8 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 				HttpHeaders headers = response.getHeaders();
 				headers.set(BACKEND_ID_HEADER, served.backend().idValue());
 				if (served.assignment().issuesCookie()) {
-					headers.add(HttpHeaders.SET_COOKIE, this.cookieWriter.cookie(served.backend(), exchange.getRequest()));
+					String cookie = this.cookieWriter.cookie(served.backend(), exchange.getRequest());
+					headers.add(HttpHeaders.SET_COOKIE, cookie);
 				}
 			}
 			return Mono.empty();

@@ -240,7 +240,8 @@ class StickyRoutingIntegrationTests {
 			.expectHeader()
 			.exists(HttpHeaders.RETRY_AFTER)
 			.expectBody()
-			.json("{\"error\":\"No healthy backends available.\"}", org.springframework.test.json.JsonCompareMode.STRICT);
+			.json("{\"error\":\"No healthy backends available.\"}",
+					org.springframework.test.json.JsonCompareMode.STRICT);
 	}
 
 	@Test
