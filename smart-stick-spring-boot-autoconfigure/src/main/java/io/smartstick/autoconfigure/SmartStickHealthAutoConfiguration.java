@@ -50,8 +50,9 @@ public class SmartStickHealthAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "smartstick.health.enabled", matchIfMissing = true)
 	HealthCheckScheduler smartStickHealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks,
 			SmartStickProperties properties, SmartStickObserverHolder observers) {
-		return new HealthCheckScheduler(registry, checks, properties.getHealth().getInterval(), Schedulers.parallel(),
-				Clock.systemUTC(), observers.get());
+		SmartStickProperties.Health health = properties.getHealth();
+		return new HealthCheckScheduler(registry, checks, health.getInterval(), Schedulers.parallel(),
+				Clock.systemUTC(), observers.get(), health.getMaxConcurrentChecks());
 	}
 
 	@Bean

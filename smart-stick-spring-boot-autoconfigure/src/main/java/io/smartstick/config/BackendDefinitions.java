@@ -89,6 +89,11 @@ public final class BackendDefinitions {
 		checkAlgorithm(prefix + ".health.algorithm", health.getAlgorithm(), violations);
 		checkAtLeastOne(prefix + ".health.rise", health.getRise(), violations);
 		checkAtLeastOne(prefix + ".health.fall", health.getFall(), violations);
+		if (health.getMaxConcurrentChecks() < 1) {
+			violations.add(new ConfigurationViolation(prefix + ".health.max-concurrent-checks",
+					health.getMaxConcurrentChecks(), "must be at least 1",
+					"Use a positive number such as 64 (the default); checks beyond it wait for a free slot."));
+		}
 		if (properties.getProxy().getRetries() < 0) {
 			violations.add(new ConfigurationViolation(prefix + ".proxy.retries", properties.getProxy().getRetries(),
 					"is negative", "Use 0 to never retry, or a small number such as 2."));

@@ -397,6 +397,13 @@ public class SmartStickProperties {
 		 */
 		private String check;
 
+		/**
+		 * Maximum number of health checks in flight at once. Further checks of a round wait
+		 * for a free slot; a check's timeout counts from when it starts, not from when it
+		 * was queued.
+		 */
+		private int maxConcurrentChecks = 64;
+
 		public Duration getInterval() {
 			return this.interval;
 		}
@@ -451,6 +458,14 @@ public class SmartStickProperties {
 
 		public void setCheck(String check) {
 			this.check = check;
+		}
+
+		public int getMaxConcurrentChecks() {
+			return this.maxConcurrentChecks;
+		}
+
+		public void setMaxConcurrentChecks(int maxConcurrentChecks) {
+			this.maxConcurrentChecks = maxConcurrentChecks;
 		}
 
 	}

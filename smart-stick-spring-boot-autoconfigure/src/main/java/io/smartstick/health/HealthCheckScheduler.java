@@ -15,23 +15,30 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
 /**
- * Checks every backend now and then every interval, concurrently and without blocking:
- * each probe is its own subscription bounded by the backend's timeout, so a hung backend
- * delays neither the others nor the next round, and a backend still being probed is
- * skipped rather than probed twice. Results go through {@link HealthThresholds} (rise and
- * fall) into the {@link BackendRegistry}.
+ * Checks every backend now and then every interval, concurrently and without blocking.
+ * Each round queues a probe of every backend; at most {@code maxConcurrentChecks} probes
+ * run at once and a queued one starts as soon as another ends, so that a round over many
+ * backends does not open all their connections at once. Each probe is bounded by its
+ * backend's timeout, counted from when the probe starts, so a hung backend delays neither
+ * the next round nor, beyond its timeout, the others. A backend already queued or being
+ * probed is skipped rather than queued twice. Results go through {@link HealthThresholds}
+ * (rise and fall) into the {@link BackendRegistry}.
  *
  * @author smart-stick
  */
 public class HealthCheckScheduler implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(HealthCheckScheduler.class);
+
+	private static final int DEFAULT_MAX_CONCURRENT_CHECKS = 64;
 
 	private final BackendRegistry registry;
 
@@ -45,12 +52,18 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	private final SmartStickObserver observer;
 
+	private final int maxConcurrentChecks;
+
 	private final Map<Backend, HealthThresholds> thresholds = new ConcurrentHashMap<>();
+
+	private volatile FluxSink<Backend> queue;
+
+	private volatile Disposable probes;
 
 	private volatile Disposable rounds;
 
 	/**
-	 * Create a scheduler.
+	 * Create a scheduler running at most 64 checks at once.
 	 * @param registry the backends, told of every result
 	 * @param checks the check of each backend
 	 * @param interval time between two rounds
@@ -63,7 +76,7 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Create a scheduler.
+	 * Create a scheduler running at most 64 checks at once.
 	 * @param registry the backends, told of every result
 	 * @param checks the check of each backend
 	 * @param interval time between two rounds
@@ -73,16 +86,40 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	 */
 	public HealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks, Duration interval,
 			Scheduler scheduler, Clock clock, SmartStickObserver observer) {
-		this.observer = observer;
+		this(registry, checks, interval, scheduler, clock, observer, DEFAULT_MAX_CONCURRENT_CHECKS);
+	}
+
+	/**
+	 * Create a scheduler.
+	 * @param registry the backends, told of every result
+	 * @param checks the check of each backend
+	 * @param interval time between two rounds
+	 * @param scheduler runs the rounds and the timeouts (a virtual-time one in tests)
+	 * @param clock stamps the results
+	 * @param observer told of every check's outcome and duration
+	 * @param maxConcurrentChecks most checks in flight at once, at least 1
+	 */
+	public HealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks, Duration interval,
+			Scheduler scheduler, Clock clock, SmartStickObserver observer, int maxConcurrentChecks) {
+		Assert.isTrue(maxConcurrentChecks >= 1, "maxConcurrentChecks must be at least 1");
 		this.registry = registry;
 		this.checks = checks;
 		this.interval = interval;
 		this.scheduler = scheduler;
 		this.clock = clock;
+		this.observer = observer;
+		this.maxConcurrentChecks = maxConcurrentChecks;
 	}
 
 	@Override
 	public void start() {
+		// Flux.create's sink may be fed from several threads at once. A backend still queued
+		// when stop() cancels the probes reaches the discard hook, which frees it for a later
+		// start(); a probe in flight is cancelled and frees its backend in doFinally
+		this.probes = Flux.<Backend>create((queue) -> this.queue = queue)
+			.flatMap(this::probeAndRecord, this.maxConcurrentChecks)
+			.doOnDiscard(Backend.class, (backend) -> thresholds(backend).probeEnded())
+			.subscribe();
 		this.rounds = Flux.interval(Duration.ZERO, this.interval, this.scheduler)
 			.onBackpressureDrop()
 			.subscribe((round) -> checkAll());
@@ -91,10 +128,16 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	@Override
 	public void stop() {
 		Disposable rounds = this.rounds;
+		Disposable probes = this.probes;
+		this.queue = null;
+		this.rounds = null;
+		this.probes = null;
 		if (rounds != null) {
 			rounds.dispose();
 		}
-		this.rounds = null;
+		if (probes != null) {
+			probes.dispose();
+		}
 	}
 
 	@Override
@@ -103,25 +146,45 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Start one probe of every backend that is not being probed already.
+	 * Queue one probe of every backend that is not queued or being probed already. The
+	 * probe starts when fewer than the maximum number of checks are in flight. Does nothing
+	 * while the scheduler is stopped.
 	 */
 	public void checkAll() {
+		FluxSink<Backend> queue = this.queue;
+		if (queue == null) {
+			return;
+		}
 		for (Backend backend : this.registry.all()) {
-			HealthThresholds state = this.thresholds.computeIfAbsent(backend, HealthThresholds::new);
-			if (state.tryStartProbe()) {
-				long start = System.nanoTime();
-				probe(backend).doFinally((signal) -> state.probeEnded()).subscribe((result) -> {
-					this.observer.healthChecked(backend, result.healthy(), System.nanoTime() - start);
-					record(backend, state, result);
-				});
+			if (thresholds(backend).tryStartProbe()) {
+				queue.next(backend);
 			}
 		}
 	}
 
+	private HealthThresholds thresholds(Backend backend) {
+		return this.thresholds.computeIfAbsent(backend, HealthThresholds::new);
+	}
+
+	private Mono<Void> probeAndRecord(Backend backend) {
+		HealthThresholds state = thresholds(backend);
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return probe(backend).doOnNext((result) -> {
+				this.observer.healthChecked(backend, result.healthy(), System.nanoTime() - start);
+				record(backend, state, result);
+			});
+		}).then().onErrorResume((ex) -> {
+			// a failing listener must not end the shared pipeline, nor the later rounds
+			logger.error("Could not record the health check of backend " + backend.idValue(), ex);
+			return Mono.empty();
+		}).doFinally((signal) -> state.probeEnded());
+	}
+
 	private Mono<HealthCheckResult> probe(Backend backend) {
-		HealthCheck check = this.checks.checkFor(backend);
 		Duration timeout = backend.healthSettings().timeout();
-		return Mono.defer(() -> Objects.requireNonNull(check.check(backend), "check returned null"))
+		return Mono.defer(() -> Objects.requireNonNull(this.checks.checkFor(backend).check(backend),
+				"check returned null"))
 			.map((result) -> (result.cause() != null) ? result : new HealthCheckResult(result.healthy(),
 					result.healthy() ? "custom check passed" : "custom check failed"))
 			.timeout(timeout, this.scheduler)

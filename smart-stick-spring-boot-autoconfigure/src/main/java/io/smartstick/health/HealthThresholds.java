@@ -7,8 +7,9 @@ import io.smartstick.balancer.Backend;
 /**
  * Rise and fall counting for one backend, so that a single lost probe does not take a
  * backend down nor a single good one bring it back (unless rise and fall are 1, the
- * original's behaviour). Also guards against probing one backend twice at once. Results
- * of one backend are applied one at a time.
+ * original's behaviour). Also guards against queuing or probing one backend twice at once:
+ * a probe counts from when it is queued until it ends or is dropped. Results of one backend
+ * are applied one at a time.
  *
  * @author smart-stick
  */

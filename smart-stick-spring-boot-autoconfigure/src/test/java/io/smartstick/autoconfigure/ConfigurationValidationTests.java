@@ -157,6 +157,20 @@ class ConfigurationValidationTests {
 	}
 
 	@Test
+	void zeroMaxConcurrentChecksFailsStartup() {
+		failure(validBackend(), "smartstick.health.max-concurrent-checks=0").assertOnly(
+				"smartstick.health.max-concurrent-checks", "must be at least 1", "positive number such as 64");
+	}
+
+	@Test
+	void maxConcurrentChecksDefaultsTo64() {
+		this.runner.withPropertyValues(validBackend()).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(SmartStickProperties.class).getHealth().getMaxConcurrentChecks()).isEqualTo(64);
+		});
+	}
+
+	@Test
 	void globalHealthPathWithoutLeadingSlashFailsStartup() {
 		failure(validBackend(), "smartstick.health.path=health").assertOnly("smartstick.health.path",
 				"does not start with /", "/health");

@@ -11,20 +11,25 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
 import io.smartstick.balancer.HealthSettings;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.observe.SmartStickObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +37,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link HealthCheckScheduler}, in virtual time: rounds, rise and fall,
- * timeouts, overlapping probes and failing checks.
+ * timeouts, overlapping probes, the bound on probes in flight and failing checks.
  */
 class HealthCheckSchedulerTests {
 
@@ -43,6 +48,8 @@ class HealthCheckSchedulerTests {
 	private final Clock clock = new VirtualClock(this.time);
 
 	private final List<BackendStateChange> changes = new ArrayList<>();
+
+	private Consumer<BackendStateChange> listener = this.changes::add;
 
 	private final Map<String, HealthCheck> checks = new HashMap<>();
 
@@ -391,6 +398,118 @@ class HealthCheckSchedulerTests {
 		assertThat(check.invocations).containsExactly(0L, 10_000L);
 	}
 
+	@Test
+	void atMostMaxConcurrentChecksRunAtOnceAndQueuedOnesStartAsSlotsFree() {
+		PendingCheck check = new PendingCheck(this.time);
+		List<Backend> five = IntStream.range(0, 5)
+			.mapToObj((id) -> backend(id, "pending", Duration.ofSeconds(2), 1, 1, check))
+			.toList();
+		start(2);
+		assertThat(check.started()).containsExactly(0, 1);
+		check.end(five.get(1), true);
+		assertThat(check.started()).containsExactly(0, 1, 2);
+		check.end(five.get(0), false);
+		assertThat(check.started()).containsExactly(0, 1, 2, 3);
+		check.end(five.get(3), true);
+		assertThat(check.started()).containsExactly(0, 1, 2, 3, 4);
+		check.end(five.get(2), true);
+		check.end(five.get(4), false);
+		assertThat(check.mostInFlight).isEqualTo(2);
+		assertThat(check.pending).isEmpty();
+		assertThat(five).extracting((backend) -> backend.health().cause())
+			.containsExactly("failed", "passed", "passed", "passed", "failed");
+		assertThat(five).extracting(Backend::isHealthy).containsExactly(false, true, true, true, false);
+		assertThat(five).extracting((backend) -> backend.health().lastChecked()).containsOnly(Instant.EPOCH);
+	}
+
+	@Test
+	void timeoutCountsFromWhenTheProbeStartsNotFromWhenItWasQueued() {
+		PendingCheck check = new PendingCheck(this.time);
+		Backend hung = backend(0, "pending", Duration.ofSeconds(5), 1, 1, check);
+		Backend queued = backend(1, "pending", Duration.ofSeconds(2), 1, 1, check);
+		start(1);
+		advance(Duration.ofSeconds(5));
+		assertThat(hung.health().cause()).isEqualTo("timeout after 5000 ms");
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(1, 5_000));
+		advance(Duration.ofMillis(1_999));
+		assertThat(queued.health().lastChecked()).as("not failed for the 5 s it was queued").isNull();
+		check.end(queued, true);
+		assertThat(queued.health().cause()).isEqualTo("passed");
+		assertThat(queued.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(6_999));
+		// next round: queued behind the hung backend again, then hung itself
+		advance(Duration.ofMillis(3_001));
+		advance(Duration.ofSeconds(5));
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(1, 5_000), new Probe(0, 10_000),
+				new Probe(1, 15_000));
+		advance(Duration.ofMillis(1_999));
+		assertThat(queued.isHealthy()).isTrue();
+		advance(Duration.ofMillis(1));
+		assertThat(queued.health().cause()).isEqualTo("timeout after 2000 ms");
+		assertThat(this.changes).extracting(BackendStateChange::backend, BackendStateChange::time)
+			.containsExactly(tuple(hung, Instant.ofEpochMilli(5_000)), tuple(queued, Instant.ofEpochMilli(17_000)));
+	}
+
+	@Test
+	void backendQueuedOrBeingProbedIsNotQueuedAgainByTheNextRounds() {
+		PendingCheck check = new PendingCheck(this.time);
+		Backend first = backend(0, "pending", Duration.ofSeconds(30), 1, 1, check);
+		Backend second = backend(1, "pending", Duration.ofSeconds(30), 1, 1, check);
+		Backend third = backend(2, "pending", Duration.ofSeconds(30), 1, 1, check);
+		start(1);
+		advance(INTERVAL.multipliedBy(2));
+		assertThat(check.started()).containsExactly(0);
+		check.end(first, true);
+		check.end(second, true);
+		check.end(third, true);
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(1, 20_000), new Probe(2, 20_000));
+		assertThat(check.pending).isEmpty();
+		advance(INTERVAL);
+		assertThat(check.probes).extracting(Probe::backend).containsExactly(0, 1, 2, 0);
+	}
+
+	@Test
+	void stopCancelsTheProbesAndStartAfterStopProbesEveryBackendAgain() {
+		PendingCheck check = new PendingCheck(this.time);
+		Backend first = backend(0, "pending", Duration.ofSeconds(2), 1, 1, check);
+		Backend second = backend(1, "pending", Duration.ofSeconds(2), 1, 1, check);
+		start(1);
+		this.scheduler.stop();
+		assertThat(check.pending).as("the probe in flight is cancelled").isEmpty();
+		this.scheduler.checkAll();
+		advance(INTERVAL);
+		assertThat(check.started()).containsExactly(0);
+		assertThat(first.health().lastChecked()).isNull();
+		this.scheduler.start();
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(0, 10_000));
+		check.end(first, true);
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(0, 10_000), new Probe(1, 10_000));
+		check.end(second, true);
+		assertThat(second.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(10_000));
+	}
+
+	@Test
+	void resultThatCannotBeRecordedStopsNeitherTheRoundNorLaterOnes() {
+		AtomicInteger changes = new AtomicInteger();
+		this.listener = (change) -> {
+			if (changes.incrementAndGet() == 1) {
+				throw new IllegalStateException("listener failed");
+			}
+			this.changes.add(change);
+		};
+		ScriptedCheck failing = new ScriptedCheck(this.time).then(false, true);
+		ScriptedCheck other = new ScriptedCheck(this.time);
+		Backend backend = backend(0, "failing", Duration.ofSeconds(2), 1, 1, failing);
+		backend(1, "other", Duration.ofSeconds(2), 1, 1, other);
+		start(1);
+		assertThat(backend.isHealthy()).isFalse();
+		assertThat(other.invocations).containsExactly(0L);
+		advance(INTERVAL);
+		assertThat(failing.invocations).containsExactly(0L, 10_000L);
+		assertThat(other.invocations).containsExactly(0L, 10_000L);
+		assertThat(this.changes).extracting(BackendStateChange::backend, BackendStateChange::healthy)
+			.containsExactly(tuple(backend, true));
+	}
+
 	private Backend backend(int id, String checkName, Duration timeout, int rise, int fall, HealthCheck check) {
 		HealthSettings settings = new HealthSettings("/health", "GET", "http-status", timeout, Map.of(), checkName,
 				rise, fall);
@@ -409,10 +528,20 @@ class HealthCheckSchedulerTests {
 	}
 
 	private void start(HealthCheck defaultCheck) {
-		this.registry = new BackendRegistry(this.backends, this.changes::add);
+		this.registry = new BackendRegistry(this.backends, this.listener);
 		BackendHealthChecks healthChecks = new BackendHealthChecks(this.checks, defaultCheck,
 				new SmartStickProperties());
 		this.scheduler = new HealthCheckScheduler(this.registry, healthChecks, INTERVAL, this.time, this.clock);
+		this.scheduler.start();
+	}
+
+	private void start(int maxConcurrentChecks) {
+		this.registry = new BackendRegistry(this.backends, this.listener);
+		BackendHealthChecks healthChecks = new BackendHealthChecks(this.checks, (backend) -> {
+			throw new AssertionError("default check used for " + backend);
+		}, new SmartStickProperties());
+		this.scheduler = new HealthCheckScheduler(this.registry, healthChecks, INTERVAL, this.time, this.clock,
+				SmartStickObserver.of(List.of()), maxConcurrentChecks);
 		this.scheduler.start();
 	}
 
@@ -471,6 +600,60 @@ class HealthCheckSchedulerTests {
 			this.healthy = (next != null) ? next : true;
 			return HealthCheck.super.check(backend);
 		}
+
+	}
+
+	/**
+	 * A check whose probes stay pending until the test ends them or they time out; records
+	 * when each probe started and how many were pending at most.
+	 */
+	static final class PendingCheck implements HealthCheck {
+
+		private final VirtualTimeScheduler time;
+
+		final Map<Backend, Sinks.One<HealthCheckResult>> pending = new LinkedHashMap<>();
+
+		final List<Probe> probes = new ArrayList<>();
+
+		int mostInFlight;
+
+		PendingCheck(VirtualTimeScheduler time) {
+			this.time = time;
+		}
+
+		@Override
+		public Mono<Boolean> isHealthy(Backend backend) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public Mono<HealthCheckResult> check(Backend backend) {
+			Sinks.One<HealthCheckResult> result = Sinks.one();
+			this.probes.add(new Probe(backend.id(), this.time.now(TimeUnit.MILLISECONDS)));
+			assertThat(this.pending.put(backend, result)).as("second probe of %s", backend).isNull();
+			this.mostInFlight = Math.max(this.mostInFlight, this.pending.size());
+			return result.asMono().doOnCancel(() -> this.pending.remove(backend));
+		}
+
+		List<Integer> started() {
+			return this.probes.stream().map(Probe::backend).toList();
+		}
+
+		void end(Backend backend, boolean healthy) {
+			Sinks.One<HealthCheckResult> result = this.pending.remove(backend);
+			assertThat(result).as("pending probe of %s", backend).isNotNull();
+			result.tryEmitValue(new HealthCheckResult(healthy, healthy ? "passed" : "failed")).orThrow();
+		}
+
+	}
+
+	/**
+	 * A probe started by a {@link PendingCheck}.
+	 *
+	 * @param backend the backend's id
+	 * @param startedAt virtual time of the start, in milliseconds
+	 */
+	record Probe(int backend, long startedAt) {
 
 	}
 
