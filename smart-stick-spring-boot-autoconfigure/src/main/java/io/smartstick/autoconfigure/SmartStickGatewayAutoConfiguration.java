@@ -9,6 +9,7 @@ import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.WebSocketProxyFilter;
+import io.smartstick.routing.XForwardedHeadersFilterPostProcessor;
 import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
@@ -87,6 +88,16 @@ public class SmartStickGatewayAutoConfiguration {
 	WebSocketProxyFilter smartStickWebSocketProxyFilter(WebSocketClient webSocketClient,
 			WebSocketService webSocketService, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		return new WebSocketProxyFilter(webSocketClient, webSocketService, headersFilters);
+	}
+
+	/**
+	 * Gateway's {@code X-Forwarded-*} filter with the same settings, written in one pass.
+	 * Static, as a post-processor is created before the beans it processes.
+	 * @return the post-processor
+	 */
+	@Bean
+	static XForwardedHeadersFilterPostProcessor smartStickXForwardedHeadersFilterPostProcessor() {
+		return new XForwardedHeadersFilterPostProcessor();
 	}
 
 	private static List<String> servedLocally(Environment environment) {

@@ -7,6 +7,7 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.routing.ProxyErrorFilter;
+import io.smartstick.routing.SinglePassXForwardedHeadersFilter;
 import io.smartstick.status.LoadBalancerStatus;
 import io.smartstick.sticky.Assignment;
 import io.smartstick.sticky.StickyBackendSelector;
@@ -26,6 +27,7 @@ import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfigurati
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayReactiveLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
@@ -82,6 +84,32 @@ class SmartStickAutoConfigurationTests {
 			assertThat(matches(routes.get(0), "/anything")).isTrue();
 			assertThat(matches(routes.get(0), "/_lb/health")).isFalse();
 			assertThat(context.getBean(StickyBackendSelector.class).strategy().name()).isEqualTo("round-robin");
+		});
+	}
+
+	@Test
+	void gatewaysXForwardedFilterIsReplacedWithTheSinglePassOneKeepingItsSettings() {
+		this.runner
+			.withPropertyValues("spring.cloud.gateway.server.webflux.trusted-proxies=10\\..*",
+					"spring.cloud.gateway.server.webflux.x-forwarded.for-append=false",
+					"spring.cloud.gateway.server.webflux.x-forwarded.host-enabled=false",
+					"spring.cloud.gateway.server.webflux.x-forwarded.order=7")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				XForwardedHeadersFilter filter = context.getBean(XForwardedHeadersFilter.class);
+				assertThat(filter).isInstanceOf(SinglePassXForwardedHeadersFilter.class);
+				assertThat(filter.isForAppend()).isFalse();
+				assertThat(filter.isHostEnabled()).isFalse();
+				assertThat(filter.isProtoAppend()).isTrue();
+				assertThat(filter.getOrder()).isEqualTo(7);
+			});
+	}
+
+	@Test
+	void withoutTrustedProxiesGatewayAddsNoXForwardedFilterAndNeitherDoesSmartStick() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(XForwardedHeadersFilter.class);
 		});
 	}
 
