@@ -52,7 +52,8 @@ public class SmartStickHealthAutoConfiguration {
 			SmartStickProperties properties, SmartStickObserverHolder observers) {
 		SmartStickProperties.Health health = properties.getHealth();
 		return new HealthCheckScheduler(registry, checks, health.getInterval(), Schedulers.parallel(),
-				Clock.systemUTC(), observers.get(), health.getMaxConcurrentChecks());
+				Clock.systemUTC(), observers.get(),
+				(health.getMaxConcurrentChecks() != null) ? health.getMaxConcurrentChecks() : Integer.MAX_VALUE);
 	}
 
 	@Bean

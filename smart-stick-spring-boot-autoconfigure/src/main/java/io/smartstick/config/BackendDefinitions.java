@@ -89,10 +89,11 @@ public final class BackendDefinitions {
 		checkAlgorithm(prefix + ".health.algorithm", health.getAlgorithm(), violations);
 		checkAtLeastOne(prefix + ".health.rise", health.getRise(), violations);
 		checkAtLeastOne(prefix + ".health.fall", health.getFall(), violations);
-		if (health.getMaxConcurrentChecks() < 1) {
+		if (health.getMaxConcurrentChecks() != null && health.getMaxConcurrentChecks() < 1) {
 			violations.add(new ConfigurationViolation(prefix + ".health.max-concurrent-checks",
 					health.getMaxConcurrentChecks(), "must be at least 1",
-					"Use a positive number such as 64 (the default); checks beyond it wait for a free slot."));
+					"Use a positive number such as 64 (checks beyond it wait for a free slot), or leave it unset for "
+							+ "no limit."));
 		}
 		if (properties.getProxy().getRetries() < 0) {
 			violations.add(new ConfigurationViolation(prefix + ".proxy.retries", properties.getProxy().getRetries(),

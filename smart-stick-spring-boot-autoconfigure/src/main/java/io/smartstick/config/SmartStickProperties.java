@@ -400,9 +400,11 @@ public class SmartStickProperties {
 		/**
 		 * Maximum number of health checks in flight at once. Further checks of a round wait
 		 * for a free slot; a check's timeout counts from when it starts, not from when it
-		 * was queued.
+		 * was queued. Unset by default: every backend is checked at once, as the original
+		 * did, which costs the least CPU. Set it (64, say) when hundreds of backends are
+		 * checked from a cold start.
 		 */
-		private int maxConcurrentChecks = 64;
+		private Integer maxConcurrentChecks;
 
 		public Duration getInterval() {
 			return this.interval;
@@ -460,11 +462,11 @@ public class SmartStickProperties {
 			this.check = check;
 		}
 
-		public int getMaxConcurrentChecks() {
+		public Integer getMaxConcurrentChecks() {
 			return this.maxConcurrentChecks;
 		}
 
-		public void setMaxConcurrentChecks(int maxConcurrentChecks) {
+		public void setMaxConcurrentChecks(Integer maxConcurrentChecks) {
 			this.maxConcurrentChecks = maxConcurrentChecks;
 		}
 

@@ -38,7 +38,7 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(HealthCheckScheduler.class);
 
-	private static final int DEFAULT_MAX_CONCURRENT_CHECKS = 64;
+	private static final int NO_LIMIT = Integer.MAX_VALUE;
 
 	private final BackendRegistry registry;
 
@@ -63,7 +63,7 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	private volatile Disposable rounds;
 
 	/**
-	 * Create a scheduler running at most 64 checks at once.
+	 * Create a scheduler with no limit on the checks in flight.
 	 * @param registry the backends, told of every result
 	 * @param checks the check of each backend
 	 * @param interval time between two rounds
@@ -76,7 +76,7 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Create a scheduler running at most 64 checks at once.
+	 * Create a scheduler with no limit on the checks in flight.
 	 * @param registry the backends, told of every result
 	 * @param checks the check of each backend
 	 * @param interval time between two rounds
@@ -86,7 +86,7 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	 */
 	public HealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks, Duration interval,
 			Scheduler scheduler, Clock clock, SmartStickObserver observer) {
-		this(registry, checks, interval, scheduler, clock, observer, DEFAULT_MAX_CONCURRENT_CHECKS);
+		this(registry, checks, interval, scheduler, clock, observer, NO_LIMIT);
 	}
 
 	/**
@@ -97,7 +97,8 @@ public class HealthCheckScheduler implements SmartLifecycle {
 	 * @param scheduler runs the rounds and the timeouts (a virtual-time one in tests)
 	 * @param clock stamps the results
 	 * @param observer told of every check's outcome and duration
-	 * @param maxConcurrentChecks most checks in flight at once, at least 1
+	 * @param maxConcurrentChecks most checks in flight at once, at least 1;
+	 * {@link Integer#MAX_VALUE} for no limit
 	 */
 	public HealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks, Duration interval,
 			Scheduler scheduler, Clock clock, SmartStickObserver observer, int maxConcurrentChecks) {

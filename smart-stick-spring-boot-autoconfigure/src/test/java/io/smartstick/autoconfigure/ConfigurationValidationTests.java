@@ -159,14 +159,15 @@ class ConfigurationValidationTests {
 	@Test
 	void zeroMaxConcurrentChecksFailsStartup() {
 		failure(validBackend(), "smartstick.health.max-concurrent-checks=0").assertOnly(
-				"smartstick.health.max-concurrent-checks", "must be at least 1", "positive number such as 64");
+				"smartstick.health.max-concurrent-checks", "must be at least 1", "positive number such as 64",
+				"leave it unset for no limit");
 	}
 
 	@Test
-	void maxConcurrentChecksDefaultsTo64() {
+	void maxConcurrentChecksIsUnsetByDefault() {
 		this.runner.withPropertyValues(validBackend()).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(SmartStickProperties.class).getHealth().getMaxConcurrentChecks()).isEqualTo(64);
+			assertThat(context.getBean(SmartStickProperties.class).getHealth().getMaxConcurrentChecks()).isNull();
 		});
 	}
 

@@ -42,7 +42,7 @@ class SmartStickHealthAutoConfigurationTests {
 	}
 
 	@Test
-	void byDefaultEveryProbeOfAFewBackendsRunsAtOnce() {
+	void byDefaultEveryProbeRunsAtOnce() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			HangingCheck check = context.getBean(HangingCheck.class);
