@@ -9,7 +9,7 @@ import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.WebSocketProxyFilter;
-import io.smartstick.routing.XForwardedHeadersFilterPostProcessor;
+import io.smartstick.routing.SinglePassHeadersFiltersPostProcessor;
 import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
@@ -91,13 +91,14 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	/**
-	 * Gateway's {@code X-Forwarded-*} filter with the same settings, written in one pass.
+	 * Gateway's {@code X-Forwarded-*} and hop-by-hop header filters with the same settings,
+	 * each written in one pass.
 	 * Static, as a post-processor is created before the beans it processes.
 	 * @return the post-processor
 	 */
 	@Bean
-	static XForwardedHeadersFilterPostProcessor smartStickXForwardedHeadersFilterPostProcessor() {
-		return new XForwardedHeadersFilterPostProcessor();
+	static SinglePassHeadersFiltersPostProcessor smartStickSinglePassHeadersFiltersPostProcessor() {
+		return new SinglePassHeadersFiltersPostProcessor();
 	}
 
 	private static List<String> servedLocally(Environment environment) {

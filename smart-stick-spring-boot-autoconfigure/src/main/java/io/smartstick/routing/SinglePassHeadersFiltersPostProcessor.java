@@ -1,22 +1,25 @@
 package io.smartstick.routing;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 
 /**
- * Puts a {@link SinglePassXForwardedHeadersFilter} in place of the
- * {@link XForwardedHeadersFilter} that Gateway's auto-configuration creates when
- * {@code spring.cloud.gateway.server.webflux.trusted-proxies} is set, carrying over the
- * settings bound to it. Gateway creates the bean unconditionally of other beans, so it
- * cannot be replaced by declaring one; a filter of another type (a subclass the
- * application declares, say) is left alone.
+ * Puts the single-pass header filters in place of two that Gateway's auto-configuration
+ * creates, carrying over the settings bound to them: {@link SinglePassXForwardedHeadersFilter}
+ * for the {@link XForwardedHeadersFilter} (created when
+ * {@code spring.cloud.gateway.server.webflux.trusted-proxies} is set) and
+ * {@link SinglePassRemoveHopByHopHeadersFilter} for the
+ * {@link RemoveHopByHopHeadersFilter}. Gateway creates these beans unconditionally of
+ * other beans, so they cannot be replaced by declaring one; a filter of another type (a
+ * subclass the application declares, say) is left alone.
  *
  * @author smart-stick
  */
-public class XForwardedHeadersFilterPostProcessor implements BeanPostProcessor, EnvironmentAware {
+public class SinglePassHeadersFiltersPostProcessor implements BeanPostProcessor, EnvironmentAware {
 
 	private Environment environment;
 
@@ -27,14 +30,16 @@ public class XForwardedHeadersFilterPostProcessor implements BeanPostProcessor, 
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean.getClass() != XForwardedHeadersFilter.class) {
-			return bean;
+		if (bean.getClass() == RemoveHopByHopHeadersFilter.class) {
+			return SinglePassRemoveHopByHopHeadersFilter.withSettingsOf((RemoveHopByHopHeadersFilter) bean);
 		}
-		String trustedProxies = this.environment.getProperty(TrustedProxies.PROPERTY);
-		if (trustedProxies == null || trustedProxies.isBlank()) {
-			return bean;
+		if (bean.getClass() == XForwardedHeadersFilter.class) {
+			String trustedProxies = this.environment.getProperty(TrustedProxies.PROPERTY);
+			if (trustedProxies != null && !trustedProxies.isBlank()) {
+				return SinglePassXForwardedHeadersFilter.withSettingsOf((XForwardedHeadersFilter) bean, trustedProxies);
+			}
 		}
-		return SinglePassXForwardedHeadersFilter.withSettingsOf((XForwardedHeadersFilter) bean, trustedProxies);
+		return bean;
 	}
 
 }

@@ -27,7 +27,7 @@ import org.springframework.web.server.ServerWebExchange;
  * that does not match it is left to Gateway's own code.
  *
  * @author smart-stick
- * @see XForwardedHeadersFilterPostProcessor
+ * @see SinglePassHeadersFiltersPostProcessor
  */
 public class SinglePassXForwardedHeadersFilter extends XForwardedHeadersFilter {
 

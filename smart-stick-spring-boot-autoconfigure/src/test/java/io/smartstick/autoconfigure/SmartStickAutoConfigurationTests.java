@@ -7,6 +7,7 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.routing.ProxyErrorFilter;
+import io.smartstick.routing.SinglePassRemoveHopByHopHeadersFilter;
 import io.smartstick.routing.SinglePassXForwardedHeadersFilter;
 import io.smartstick.status.LoadBalancerStatus;
 import io.smartstick.sticky.Assignment;
@@ -27,6 +28,7 @@ import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfigurati
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayReactiveLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -102,6 +104,17 @@ class SmartStickAutoConfigurationTests {
 				assertThat(filter.isHostEnabled()).isFalse();
 				assertThat(filter.isProtoAppend()).isTrue();
 				assertThat(filter.getOrder()).isEqualTo(7);
+			});
+	}
+
+	@Test
+	void gatewaysHopByHopFilterIsReplacedWithTheSinglePassOneKeepingItsSettings() {
+		this.runner.withPropertyValues("spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=X-Drop")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				RemoveHopByHopHeadersFilter filter = context.getBean(RemoveHopByHopHeadersFilter.class);
+				assertThat(filter).isInstanceOf(SinglePassRemoveHopByHopHeadersFilter.class);
+				assertThat(filter.getHeaders()).containsExactly("x-drop");
 			});
 	}
 
