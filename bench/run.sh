@@ -153,6 +153,18 @@ own_jiffies() {
 	OWN_JIFFIES=$((total + t))
 }
 
+# CPU time (jiffies, user + system) of the given processes and their children
+proc_jiffies() {
+	local pid child total=0 t
+	for pid in "$@"; do
+		for child in "${pid}" $(children_of "${pid}"); do
+			t="$(sed 's/.*) //' "/proc/${child}/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)"
+			total=$((total + ${t:-0}))
+		done
+	done
+	echo "${total}"
+}
+
 # --- 1. tools -------------------------------------------------------------------------------
 
 install_missing() {
@@ -370,6 +382,9 @@ curl -fsS --max-time 2 -o /dev/null -D - "http://127.0.0.1:${PORT_SS}/" | grep -
 # --- 6. measure -----------------------------------------------------------------------------
 
 TARGETS=(direct ss-new ss-sticky gateway nginx)
+# whose CPU time a target's requests cost (nginx: the proxy's master and worker)
+declare -A PROXY_PIDS=([direct]="" [ss-new]="${SS_PID}" [ss-sticky]="${SS_PID}" [gateway]="${GW_PID}"
+	[nginx]="${NGINX_PROXY_PID}")
 declare -A LABEL=(
 	[direct]="direct to one nginx backend"
 	[ss-new]="smart-stick, new clients (no cookie)"
@@ -463,11 +478,18 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		# rotate the order every round, so no target always runs first or last
 		target="${TARGETS[$(((k + round - 1) % ${#TARGETS[@]}))]}"
 		out="${RESULTS}/round${round}-${target}.txt"
+		# shellcheck disable=SC2086
+		cpu0="$(proc_jiffies ${PROXY_PIDS[${target}]})"
 		run_wrk "${target}" "${DURATION}" "${out}"
+		# shellcheck disable=SC2086
+		cpu1="$(proc_jiffies ${PROXY_PIDS[${target}]})"
 		parsed="$(parse_wrk <"${out}")" || die "could not parse wrk's output in ${out}: $(cat "${out}")"
-		echo "${round} ${parsed}" >>"${RESULTS}/${target}.tsv"
-		read -r rps p50 p99 errors _ <<<"${parsed}"
-		log "round ${round}/${ROUNDS} ${LABEL[${target}]}: $(fmt_int "${rps}") req/s, p50 $(fmt_ms "${p50}") ms, p99 $(fmt_ms "${p99}") ms, errors ${errors}"
+		read -r rps p50 p99 errors requests <<<"${parsed}"
+		# the proxy's CPU time per request in microseconds; the direct target has no proxy
+		cpu_us="$(awk -v j=$((cpu1 - cpu0)) -v hz="${CLK_TCK}" -v n="${requests}" -v proxy="${PROXY_PIDS[${target}]}" \
+			'BEGIN { if (proxy == "" || n == 0) print "n/a"; else printf "%.1f\n", j / hz * 1e6 / n }')"
+		echo "${round} ${parsed} ${cpu_us}" >>"${RESULTS}/${target}.tsv"
+		log "round ${round}/${ROUNDS} ${LABEL[${target}]}: $(fmt_int "${rps}") req/s, p50 $(fmt_ms "${p50}") ms, p99 $(fmt_ms "${p99}") ms, errors ${errors}, CPU ${cpu_us} us/request"
 	done
 done
 MEASURE_SECONDS=$((SECONDS - MEASURE_T0))
@@ -489,13 +511,15 @@ NGINX_RSS="$(peak_rss_mib "${NGINX_PROXY_PID}" $(children_of "${NGINX_PROXY_PID}
 
 # --- 7. report ------------------------------------------------------------------------------
 
-declare -A RPS P50 P99 ERR
+declare -A RPS P50 P99 ERR CPU_US
 for target in "${TARGETS[@]}"; do
 	f="${RESULTS}/${target}.tsv"
 	RPS[${target}]="$(awk '{ print $2 }' "${f}" | median)"
 	P50[${target}]="$(awk '{ print $3 }' "${f}" | median)"
 	P99[${target}]="$(awk '{ print $4 }' "${f}" | median)"
 	ERR[${target}]="$(awk '{ s += $5 } END { print s + 0 }' "${f}")"
+	CPU_US[${target}]="n/a"
+	[[ -z "${PROXY_PIDS[${target}]}" ]] || CPU_US[${target}]="$(awk '{ print $7 }' "${f}" | median)"
 done
 
 STAMP="$(date +%Y-%m-%d-%H%M%S)"
@@ -518,18 +542,18 @@ fi
 REPRODUCE="cd ${ROOT} && BENCH_SS_ARGS='${BENCH_SS_ARGS:-}' BENCH_JAVA_OPTS='${BENCH_JAVA_OPTS:-}' BENCH_ROUNDS=${ROUNDS} BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_JVM_WARMUP=${JVM_WARMUP} BENCH_THREADS=${THREADS} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_LOAD_CPU=${LOAD_CPU} BENCH_JVM_CPU=${JVM_CPU} BENCH_HEAP=${HEAP} bench/run.sh"
 
 results_table() {
-	echo "| target | req/s | p50 (ms) | p99 (ms) | errors |"
-	echo "|---|---:|---:|---:|---:|"
+	echo "| target | req/s | p50 (ms) | p99 (ms) | errors | proxy CPU per request (µs) |"
+	echo "|---|---:|---:|---:|---:|---:|"
 	for target in "${TARGETS[@]}"; do
-		echo "| ${LABEL[${target}]} | $(fmt_int "${RPS[${target}]}") | $(fmt_ms "${P50[${target}]}") | $(fmt_ms "${P99[${target}]}") | ${ERR[${target}]} |"
+		echo "| ${LABEL[${target}]} | $(fmt_int "${RPS[${target}]}") | $(fmt_ms "${P50[${target}]}") | $(fmt_ms "${P99[${target}]}") | ${ERR[${target}]} | ${CPU_US[${target}]} |"
 	done
 }
 
 ratio_table() {
-	echo "| smart-stick | req/s vs Gateway | req/s vs nginx | p99 vs Gateway | p99 vs nginx |"
-	echo "|---|---:|---:|---:|---:|"
+	echo "| smart-stick | req/s vs Gateway | req/s vs nginx | p99 vs Gateway | p99 vs nginx | CPU per request vs Gateway |"
+	echo "|---|---:|---:|---:|---:|---:|"
 	for target in ss-new ss-sticky; do
-		echo "| ${LABEL[${target}]#smart-stick, } | $(ratio "${RPS[${target}]}" "${RPS[gateway]}") | $(ratio "${RPS[${target}]}" "${RPS[nginx]}") | $(ratio "${P99[${target}]}" "${P99[gateway]}") | $(ratio "${P99[${target}]}" "${P99[nginx]}") |"
+		echo "| ${LABEL[${target}]#smart-stick, } | $(ratio "${RPS[${target}]}" "${RPS[gateway]}") | $(ratio "${RPS[${target}]}" "${RPS[nginx]}") | $(ratio "${P99[${target}]}" "${P99[gateway]}") | $(ratio "${P99[${target}]}" "${P99[nginx]}") | $(ratio "${CPU_US[${target}]}" "${CPU_US[gateway]}") |"
 	done
 }
 
@@ -622,7 +646,10 @@ rounds_table() {
 	echo
 	echo "## smart-stick relative to plain Gateway and nginx"
 	echo
-	echo "req/s ratio above 1 means smart-stick serves more; p99 ratio above 1 means smart-stick is slower."
+	echo "req/s ratio above 1 means smart-stick serves more; p99 and CPU ratios above 1 mean smart-stick is slower"
+	echo "or costs more CPU per request. The proxy CPU per request (user + system time of the proxy process over"
+	echo "the run, per request served) is steadier than req/s on a shared machine: time other processes take from"
+	echo "the core lowers req/s but is not counted in it."
 	echo
 	ratio_table
 	echo

@@ -24,9 +24,11 @@ import org.springframework.util.Assert;
 
 /**
  * Checks every backend now and then every interval, concurrently and without blocking.
- * Each round queues a probe of every backend; at most {@code maxConcurrentChecks} probes
- * run at once and a queued one starts as soon as another ends, so that a round over many
- * backends does not open all their connections at once. Each probe is bounded by its
+ * Each round queues a probe of every backend. Without a limit they all start at once;
+ * with one, at most {@code maxConcurrentChecks} probes run at once and a queued one starts
+ * as soon as another ends, so that a round over many backends does not open all their
+ * connections at once (at some CPU cost: probes then start one by one instead of in one
+ * batch per round). Each probe is bounded by its
  * backend's timeout, counted from when the probe starts, so a hung backend delays neither
  * the next round nor, beyond its timeout, the others. A backend already queued or being
  * probed is skipped rather than queued twice. Results go through {@link HealthThresholds}
