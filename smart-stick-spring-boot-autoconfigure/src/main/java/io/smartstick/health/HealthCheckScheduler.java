@@ -58,6 +58,8 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	private final Map<Backend, HealthThresholds> thresholds = new ConcurrentHashMap<>();
 
+	private volatile boolean running;
+
 	private volatile FluxSink<Backend> queue;
 
 	private volatile Disposable probes;
@@ -116,13 +118,16 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		// Flux.create's sink may be fed from several threads at once. A backend still queued
-		// when stop() cancels the probes reaches the discard hook, which frees it for a later
-		// start(); a probe in flight is cancelled and frees its backend in doFinally
-		this.probes = Flux.<Backend>create((queue) -> this.queue = queue)
-			.flatMap(this::probeAndRecord, this.maxConcurrentChecks)
-			.doOnDiscard(Backend.class, (backend) -> thresholds(backend).probeEnded())
-			.subscribe();
+		this.running = true;
+		if (this.maxConcurrentChecks != NO_LIMIT) {
+			// Flux.create's sink may be fed from several threads at once. A backend still queued
+			// when stop() cancels the probes reaches the discard hook, which frees it for a later
+			// start(); a probe in flight is cancelled and frees its backend in doFinally
+			this.probes = Flux.<Backend>create((queue) -> this.queue = queue)
+				.flatMap(this::probeAndRecord, this.maxConcurrentChecks)
+				.doOnDiscard(Backend.class, (backend) -> thresholds(backend).probeEnded())
+				.subscribe();
+		}
 		this.rounds = Flux.interval(Duration.ZERO, this.interval, this.scheduler)
 			.onBackpressureDrop()
 			.subscribe((round) -> checkAll());
@@ -130,6 +135,7 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		this.running = false;
 		Disposable rounds = this.rounds;
 		Disposable probes = this.probes;
 		this.queue = null;
@@ -145,22 +151,28 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.rounds != null;
+		return this.running;
 	}
 
 	/**
-	 * Queue one probe of every backend that is not queued or being probed already. The
-	 * probe starts when fewer than the maximum number of checks are in flight. Does nothing
-	 * while the scheduler is stopped.
+	 * Probe every backend that is not queued or being probed already: at once without a
+	 * limit, otherwise when fewer than the maximum number of checks are in flight. Does
+	 * nothing while the scheduler is stopped.
 	 */
 	public void checkAll() {
-		FluxSink<Backend> queue = this.queue;
-		if (queue == null) {
+		if (!this.running) {
 			return;
 		}
+		FluxSink<Backend> queue = this.queue;
 		for (Backend backend : this.registry.all()) {
 			if (thresholds(backend).tryStartProbe()) {
-				queue.next(backend);
+				if (queue != null) {
+					queue.next(backend);
+				}
+				else {
+					// no limit: each probe its own subscription, all started in this one batch
+					probeAndRecord(backend).subscribe();
+				}
 			}
 		}
 	}
@@ -174,8 +186,11 @@ public class HealthCheckScheduler implements SmartLifecycle {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return probe(backend).doOnNext((result) -> {
-				this.observer.healthChecked(backend, result.healthy(), System.nanoTime() - start);
-				record(backend, state, result);
+				if (this.running) {
+					// without a limit, stop() lets probes in flight end: their results are dropped
+					this.observer.healthChecked(backend, result.healthy(), System.nanoTime() - start);
+					record(backend, state, result);
+				}
 			});
 		}).then().onErrorResume((ex) -> {
 			// a failing listener must not end the shared pipeline, nor the later rounds

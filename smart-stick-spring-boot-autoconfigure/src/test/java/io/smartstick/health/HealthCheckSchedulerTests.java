@@ -488,6 +488,24 @@ class HealthCheckSchedulerTests {
 	}
 
 	@Test
+	void withoutALimitEveryProbeStartsAtOnceAndResultsAfterStopAreDropped() {
+		PendingCheck check = new PendingCheck(this.time);
+		Backend first = backend(0, "pending", Duration.ofSeconds(2), 1, 1, check);
+		Backend second = backend(1, "pending", Duration.ofSeconds(2), 1, 1, check);
+		backend(2, "pending", Duration.ofSeconds(2), 1, 1, check);
+		start();
+		assertThat(check.started()).containsExactly(0, 1, 2);
+		check.end(first, false);
+		assertThat(first.isHealthy()).isFalse();
+		this.scheduler.stop();
+		check.end(second, false);
+		assertThat(second.isHealthy()).as("result after stop dropped").isTrue();
+		assertThat(second.health().lastChecked()).isNull();
+		this.scheduler.checkAll();
+		assertThat(check.started()).containsExactly(0, 1, 2);
+	}
+
+	@Test
 	void resultThatCannotBeRecordedStopsNeitherTheRoundNorLaterOnes() {
 		AtomicInteger changes = new AtomicInteger();
 		this.listener = (change) -> {
