@@ -648,8 +648,8 @@ rounds_table() {
 	echo
 	echo "req/s ratio above 1 means smart-stick serves more; p99 and CPU ratios above 1 mean smart-stick is slower"
 	echo "or costs more CPU per request. The proxy CPU per request (user + system time of the proxy process over"
-	echo "the run, per request served) is steadier than req/s on a shared machine: time other processes take from"
-	echo "the core lowers req/s but is not counted in it."
+	echo "the run, per request served) does not depend on how much of the core the proxy got: time other processes"
+	echo "take from the core lowers req/s but is not counted in it."
 	echo
 	ratio_table
 	echo
