@@ -25,6 +25,18 @@ fmt_int() { awk -v v="$1" 'BEGIN { printf "%.0f\n", v }'; }
 
 children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null || true; }
 
+# CPU time (jiffies, user + system) of the given processes and their children
+proc_jiffies() {
+	local pid child total=0 t
+	for pid in "$@"; do
+		for child in "${pid}" $(children_of "${pid}"); do
+			t="$(sed 's/.*) //' "/proc/${child}/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)"
+			total=$((total + ${t:-0}))
+		done
+	done
+	echo "${total}"
+}
+
 # CPU time (jiffies) the pinned cores spent busy (user, nice, system, steal)
 cores_busy_jiffies() {
 	awk -v a="cpu${LOAD_CPU}" -v b="cpu${JVM_CPU}" '$1 == a || $1 == b { busy += $2 + $3 + $4 + $9 } END { print busy + 0 }' /proc/stat

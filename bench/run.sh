@@ -137,13 +137,8 @@ cores_busy() {
 # children (nginx workers), plus its finished children (wrk, through timeout and taskset);
 # sets OWN_JIFFIES (not printed: `times` must run in this shell, not in a $(...) subshell)
 own_jiffies() {
-	local pid child total=0 t
-	for pid in "${PIDS[@]}"; do
-		for child in "${pid}" $(children_of "${pid}"); do
-			t="$(sed 's/.*) //' "/proc/${child}/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)"
-			total=$((total + ${t:-0}))
-		done
-	done
+	local total t
+	total="$(proc_jiffies "${PIDS[@]}")"
 	# `times` prints the shell's own user/system time, then its finished children's
 	times >"${WORK}/times"
 	t="$(tail -n1 "${WORK}/times" | awk -v hz="${CLK_TCK}" '{
@@ -151,18 +146,6 @@ own_jiffies() {
 		for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] }
 		printf "%.0f", s * hz }')"
 	OWN_JIFFIES=$((total + t))
-}
-
-# CPU time (jiffies, user + system) of the given processes and their children
-proc_jiffies() {
-	local pid child total=0 t
-	for pid in "$@"; do
-		for child in "${pid}" $(children_of "${pid}"); do
-			t="$(sed 's/.*) //' "/proc/${child}/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)"
-			total=$((total + ${t:-0}))
-		done
-	done
-	echo "${total}"
 }
 
 # --- 1. tools -------------------------------------------------------------------------------

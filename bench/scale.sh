@@ -239,13 +239,8 @@ cores_busy() {
 # children (nginx workers), plus its finished children (wrk, curl, sleep); sets OWN_JIFFIES
 # (not printed: `times` must run in this shell, not in a $(...) subshell)
 own_jiffies() {
-	local pid child total=0 t
-	for pid in "${PIDS[@]}"; do
-		for child in "${pid}" $(children_of "${pid}"); do
-			t="$(sed 's/.*) //' "/proc/${child}/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)"
-			total=$((total + ${t:-0}))
-		done
-	done
+	local total t
+	total="$(proc_jiffies "${PIDS[@]}")"
 	# `times` prints the shell's own user/system time, then its finished children's
 	times >"${WORK}/times"
 	t="$(awk -v hz="${CLK_TCK}" '{
