@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh), sourced after they define log and
-# die. Several of them read the caller's globals: WORK (wait_http), LOAD_CPU and JVM_CPU
-# (cores_busy_jiffies), POLICY_RC_CREATED (apt_install).
+# die. Several of them read the caller's globals: WORK (wait_http, cleanup), LOAD_CPU and JVM_CPU
+# (cores_busy_jiffies), POLICY_RC_CREATED (apt_install, cleanup), PIDS (cleanup).
 
 # whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
 alive() {
@@ -105,4 +105,31 @@ apt_install() {
 		rm -f /usr/sbin/policy-rc.d
 		POLICY_RC_CREATED=0
 	fi
+}
+
+# the caller's clean-up on exit: stops every process in PIDS (by PID), removes the
+# policy-rc.d that apt_install created and the WORK directory, and keeps the exit status
+cleanup() {
+	local rc=$? pid
+	trap - EXIT INT TERM
+	if ((${#PIDS[@]})); then
+		log "stopping ${#PIDS[@]} processes we started: ${PIDS[*]}"
+		for pid in "${PIDS[@]}"; do
+			stop_pid "${pid}"
+		done
+	fi
+	if ((${POLICY_RC_CREATED:-0})); then
+		rm -f /usr/sbin/policy-rc.d
+	fi
+	if [[ -n "${WORK:-}" && -d "${WORK}" ]]; then
+		rm -rf "${WORK}"
+	fi
+	exit "${rc}"
+}
+
+# runs cleanup when the script ends, however it ends
+stop_everything_on_exit() {
+	trap cleanup EXIT
+	trap 'log "interrupted"; exit 130' INT
+	trap 'log "terminated"; exit 143' TERM
 }

@@ -63,27 +63,7 @@ source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	if ((${#PIDS[@]})); then
-		log "stopping ${#PIDS[@]} processes we started: ${PIDS[*]}"
-		local pid
-		for pid in "${PIDS[@]}"; do
-			stop_pid "${pid}"
-		done
-	fi
-	if ((POLICY_RC_CREATED)); then
-		rm -f /usr/sbin/policy-rc.d
-	fi
-	if [[ -n "${WORK}" && -d "${WORK}" ]]; then
-		rm -rf "${WORK}"
-	fi
-	exit "${rc}"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
+stop_everything_on_exit
 
 # --- helpers --------------------------------------------------------------------------------
 

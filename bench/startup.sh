@@ -66,20 +66,7 @@ stop_started() {
 	PIDS=("${kept[@]+"${kept[@]}"}")
 }
 
-cleanup() {
-	local rc=$? pid
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		stop_pid "${pid}"
-	done
-	if [[ -n "${WORK}" && -d "${WORK}" ]]; then
-		rm -rf "${WORK}"
-	fi
-	exit "${rc}"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
+stop_everything_on_exit
 
 # --- helpers --------------------------------------------------------------------------------
 
