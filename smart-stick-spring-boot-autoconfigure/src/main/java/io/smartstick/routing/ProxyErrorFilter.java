@@ -1,15 +1,16 @@
 package io.smartstick.routing;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.sticky.Assignment;
+import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyLoadBalancer;
 import io.smartstick.sticky.StickySelection;
 import org.apache.commons.logging.Log;
@@ -18,7 +19,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -36,7 +36,9 @@ import org.springframework.web.server.ServerWebExchange;
  * Handles failures of smart-stick's route. A transport failure takes the backend down at
  * once (passive detection) and, when safe, the request is retried on another healthy
  * backend: always if the backend was never reached, otherwise only for idempotent
- * requests without a body, and never once the response has started. What cannot be
+ * requests without a body, and never once the response to the client has started (a
+ * backend that breaks the connection after its response headers but before any of its
+ * body is retried like one that broke it before answering). What cannot be
  * retried is answered with JSON: 503 with {@code Retry-After} when no backend is
  * available, 504 when the backend did not answer in time, 502 when it could not be
  * reached or broke the connection. Client aborts are cancellations, not failures, and
@@ -47,11 +49,13 @@ import org.springframework.web.server.ServerWebExchange;
 public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	/**
-	 * Order of this filter: just before the sticky balancer ({@code StickySessionFilter}),
-	 * so it sees its failures and those of every filter after it, and a retry chooses
-	 * again.
+	 * Order of this filter: around smart-stick's {@link InFlightReleaseFilter} and
+	 * Gateway's response-writing filter, so it sees failures while the backend's body is
+	 * read as well as those of the sticky balancer and the routing filters, and a retry
+	 * runs the route's filters again from here (the request URL is derived and the
+	 * backend chosen again).
 	 */
-	public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 2;
+	public static final int ORDER = InFlightReleaseFilter.ORDER - 1;
 
 	private static final Log logger = LogFactory.getLog(ProxyErrorFilter.class);
 
@@ -102,34 +106,43 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		if (!SmartStickRoutes.isSmartStickRoute(exchange)) {
 			return chain.filter(exchange);
 		}
-		URI balancedUrl = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		return attempt(exchange, chain, balancedUrl, 0, null);
+		return attempt(exchange, chain, 0, null);
 	}
 
-	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, URI balancedUrl, int attempt,
-			Failed previous) {
+	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int attempt, Failed previous) {
 		return chain.filter(exchange).onErrorResume((ex) -> {
+			Backend backend = servedBy(exchange);
+			ProxyFailure failure = ProxyFailure.of(ex);
 			if (exchange.getResponse().isCommitted()) {
+				// the client has part of an answer: nothing to retry or replace. Writing to the client starts
+				// with the commit, so only a backend that broke off its body is sure to be at fault here.
+				if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
+					passivelyDetected(backend, failure);
+				}
 				return Mono.error(ex);
 			}
 			if (previous != null && ex instanceof NotFoundException) {
 				// retrying found no other backend: report what actually went wrong
 				return answer(exchange, previous.error(), previous.failure(), previous.backend());
 			}
-			Backend backend = servedBy(exchange);
-			ProxyFailure failure = ProxyFailure.of(ex);
-			if (backend != null && failure.isTransport() && this.passive) {
-				this.registry.updateHealth(backend, false, failure.cause() + " (passive)", this.clock.instant());
+			if (failure.isTransport()) {
+				passivelyDetected(backend, failure);
 			}
 			if (backend != null && attempt < this.retries && isRetryable(failure, exchange.getRequest())) {
 				logger.debug("Retrying " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
 				this.observer.retried(backend, failure.cause());
-				prepareRetry(exchange, balancedUrl, backend);
-				return attempt(exchange, chain, balancedUrl, attempt + 1, new Failed(ex, failure, backend));
+				prepareRetry(exchange, backend);
+				return attempt(exchange, chain, attempt + 1, new Failed(ex, failure, backend));
 			}
 			return answer(exchange, ex, failure, backend);
 		});
+	}
+
+	private void passivelyDetected(Backend backend, ProxyFailure failure) {
+		if (backend != null && this.passive) {
+			this.registry.updateHealth(backend, false, failure.cause() + " (passive)", this.clock.instant());
+		}
 	}
 
 	private static boolean isRetryable(ProxyFailure failure, ServerHttpRequest request) {
@@ -138,16 +151,25 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		}
 		HttpHeaders headers = request.getHeaders();
 		boolean hasBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-		return failure == ProxyFailure.RESET_BEFORE_RESPONSE && IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+		return (failure == ProxyFailure.RESET_BEFORE_RESPONSE || failure == ProxyFailure.RESET_DURING_RESPONSE)
+				&& IDEMPOTENT.contains(request.getMethod()) && !hasBody;
 	}
 
+	/**
+	 * Forget the failed attempt: the headers of a half-received backend answer, the
+	 * request URL (derived again from the route) and the backend, which is excluded from
+	 * the next choice.
+	 */
 	@SuppressWarnings("unchecked")
-	private static void prepareRetry(ServerWebExchange exchange, URI balancedUrl, Backend failed) {
+	private static void prepareRetry(ServerWebExchange exchange, Backend failed) {
 		ServerWebExchangeUtils.reset(exchange);
-		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, balancedUrl);
-		exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		Set<Backend> excluded = (Set<Backend>) exchange.getAttributes()
-			.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR, (key) -> new HashSet<Backend>());
+		Map<String, Object> attributes = exchange.getAttributes();
+		attributes.remove(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		attributes.remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR);
+		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
+		Set<Backend> excluded = (Set<Backend>) attributes.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR,
+				(key) -> new HashSet<Backend>());
 		excluded.add(failed);
 	}
 

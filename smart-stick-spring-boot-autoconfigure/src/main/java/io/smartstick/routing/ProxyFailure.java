@@ -32,6 +32,12 @@ enum ProxyFailure {
 	RESET_BEFORE_RESPONSE("connection closed before a response"),
 
 	/**
+	 * The connection broke after the response headers, before the whole body: retried like
+	 * {@link #RESET_BEFORE_RESPONSE} as long as nothing was sent to the client yet.
+	 */
+	RESET_DURING_RESPONSE("connection closed during the response"),
+
+	/**
 	 * The backend did not answer within the response timeout: never retried.
 	 */
 	TIMEOUT("response timeout"),
@@ -52,7 +58,7 @@ enum ProxyFailure {
 	}
 
 	boolean isTransport() {
-		return this == NOT_REACHED || this == RESET_BEFORE_RESPONSE;
+		return this == NOT_REACHED || this == RESET_BEFORE_RESPONSE || this == RESET_DURING_RESPONSE;
 	}
 
 	static ProxyFailure of(Throwable ex) {
@@ -70,7 +76,11 @@ enum ProxyFailure {
 				return NOT_REACHED;
 			}
 			if (cause instanceof PrematureCloseException) {
-				return String.valueOf(cause.getMessage()).contains("BEFORE response") ? RESET_BEFORE_RESPONSE : OTHER;
+				String message = String.valueOf(cause.getMessage());
+				if (message.contains("BEFORE response")) {
+					return RESET_BEFORE_RESPONSE;
+				}
+				return message.contains("DURING response") ? RESET_DURING_RESPONSE : OTHER;
 			}
 			if (cause instanceof java.io.IOException && String.valueOf(cause.getMessage()).contains("reset by peer")) {
 				return RESET_BEFORE_RESPONSE;

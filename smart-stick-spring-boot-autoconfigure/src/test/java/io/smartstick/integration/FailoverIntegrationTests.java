@@ -156,6 +156,62 @@ class FailoverIntegrationTests {
 	}
 
 	@Test
+	void getWhoseBackendBreaksAfterItsHeadersIsRetriedElsewhere() {
+		EntityExchangeResult<String> result = this.client.get()
+			.uri("/break-after-headers/1")
+			.cookie("X-Backend-ID", "1")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult();
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		assertThat(result.getResponseBody()).isEqualTo("backend-0");
+		assertThat(result.getResponseHeaders().getFirst("x-backend-id")).isEqualTo("0");
+		assertThat(result.getResponseHeaders().get("Set-Cookie"))
+			.anySatisfy((header) -> assertThat(header).startsWith("X-Backend-ID=0;"));
+		assertThat(result.getResponseHeaders().containsHeader("broken")).as("half-received headers dropped")
+			.isFalse();
+		assertThat(this.registry.find(1).isHealthy()).isFalse();
+		assertThat(this.registry.find(1).health().cause())
+			.isEqualTo("connection closed during the response (passive)");
+	}
+
+	@Test
+	void postWhoseBackendBreaksAfterItsHeadersIsAnsweredWithBadGatewayAndNotReplayed() throws Exception {
+		drainPaths(backend0);
+		EntityExchangeResult<String> result = this.client.post()
+			.uri("/break-after-headers/1")
+			.cookie("X-Backend-ID", "1")
+			.bodyValue("{\"order\":42}")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult();
+		assertThat(result.getStatus().value()).isEqualTo(502);
+		assertThat(result.getResponseBody()).isEqualTo("{\"error\":\"Backend 1 did not answer.\"}");
+		assertThat(result.getResponseHeaders().containsHeader("broken")).isFalse();
+		assertThat(result.getResponseHeaders().containsHeader("x-backend-id")).isFalse();
+		assertThat(drainPaths(backend0)).as("never replayed elsewhere").isEmpty();
+		assertThat(this.registry.find(1).isHealthy()).isFalse();
+	}
+
+	@Test
+	void backendThatBreaksOffItsBodyIsTakenDownAndTheClientSeesTheBreak() {
+		WebClient webClient = WebClient.create("http://127.0.0.1:" + this.port);
+		Throwable failure = webClient.get()
+			.uri("/break-mid-body/1")
+			.cookie("X-Backend-ID", "1")
+			.retrieve()
+			.toEntity(String.class)
+			.map((response) -> (Throwable) new AssertionError("a whole answer: " + response.getStatusCode()))
+			.onErrorResume(reactor.core.publisher.Mono::just)
+			.block(Duration.ofSeconds(10));
+		// part of the body reached the client: it cannot be retried, and is not passed off as complete
+		assertThat(failure).isNotInstanceOf(AssertionError.class);
+		assertThat(this.registry.find(1).isHealthy()).isFalse();
+		assertThat(this.registry.find(1).health().cause())
+			.isEqualTo("connection closed during the response (passive)");
+	}
+
+	@Test
 	void clientAbortDoesNotCountAgainstTheBackend() {
 		WebTestClient impatient = this.client.mutate().responseTimeout(Duration.ofMillis(200)).build();
 		try {

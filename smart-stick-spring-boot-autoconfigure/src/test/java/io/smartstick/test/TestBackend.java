@@ -20,6 +20,11 @@ import mockwebserver3.RecordedRequest;
  * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
  * <li>{@code /status/N}: answers with status N</li>
  * <li>{@code /drop}: reads the request, then closes the connection without answering</li>
+ * <li>{@code /break-after-headers/<name>}: the backend of that name sends its response
+ * headers (with a {@code broken} header), then closes the connection before the body;
+ * the others answer as usual</li>
+ * <li>{@code /break-mid-body/<name>}: the backend of that name sends its headers and part
+ * of a 64 KiB body, then closes the connection; the others answer as usual</li>
  * </ul>
  */
 public final class TestBackend implements AutoCloseable {
@@ -96,6 +101,19 @@ public final class TestBackend implements AutoCloseable {
 		}
 		if (path.equals("/drop")) {
 			return new MockResponse.Builder().onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build();
+		}
+		if (path.equals("/break-after-headers/" + this.name)) {
+			return new MockResponse.Builder().code(200)
+				.setHeader("Content-Length", "64")
+				.addHeader("broken", "yes")
+				.onResponseEnd(new mockwebserver3.SocketEffect.CloseSocket())
+				.build();
+		}
+		if (path.equals("/break-mid-body/" + this.name)) {
+			return new MockResponse.Builder().code(200)
+				.body("x".repeat(64 * 1024))
+				.onResponseBody(new mockwebserver3.SocketEffect.CloseSocket())
+				.build();
 		}
 		if (path.startsWith("/status/")) {
 			return new MockResponse.Builder().code(Integer.parseInt(path.substring("/status/".length())))
