@@ -16,7 +16,6 @@ import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -115,11 +114,12 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 	}
 
 	private String cookieValue(ServerHttpRequest request) {
-		if (!request.getHeaders().containsHeader(HttpHeaders.COOKIE)) {
+		HttpHeaders headers = request.getHeaders();
+		if (!headers.containsHeader(HttpHeaders.COOKIE)) {
 			return null;
 		}
-		HttpCookie cookie = request.getCookies().getFirst(this.cookieName);
-		return (cookie != null) ? cookie.getValue() : null;
+		// the sticky cookie alone, not every cookie parsed into a map (what request.getCookies() would do)
+		return CookieHeaderReader.firstValue(headers.get(HttpHeaders.COOKIE), this.cookieName);
 	}
 
 	@SuppressWarnings("unchecked")
