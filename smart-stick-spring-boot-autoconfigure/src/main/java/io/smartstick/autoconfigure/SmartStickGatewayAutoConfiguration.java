@@ -7,9 +7,10 @@ import java.util.List;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.routing.ProxyErrorFilter;
+import io.smartstick.routing.RouteFirstHandlerMapping;
+import io.smartstick.routing.SinglePassFiltersPostProcessor;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.WebSocketProxyFilter;
-import io.smartstick.routing.SinglePassHeadersFiltersPostProcessor;
 import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
@@ -22,10 +23,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -60,6 +63,13 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
+	RouteFirstHandlerMapping smartStickRouteFirstHandlerMapping(RoutePredicateHandlerMapping gatewayMapping,
+			SmartStickProperties properties, Environment environment, ApplicationContext context) {
+		return SmartStickRoutes.routeFirstHandlerMapping(gatewayMapping, properties, servedLocally(environment),
+				context);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	StickyCookieWriter smartStickCookieWriter(SmartStickProperties properties, StickyCookieCodec codec) {
 		return new StickyCookieWriter(properties.getSticky(), codec);
@@ -91,14 +101,14 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	/**
-	 * Gateway's {@code X-Forwarded-*} and hop-by-hop header filters with the same settings,
-	 * each written in one pass.
+	 * Gateway's {@code X-Forwarded-*} and hop-by-hop header filters and its request URL
+	 * filter with the same settings, each written in one pass.
 	 * Static, as a post-processor is created before the beans it processes.
 	 * @return the post-processor
 	 */
 	@Bean
-	static SinglePassHeadersFiltersPostProcessor smartStickSinglePassHeadersFiltersPostProcessor() {
-		return new SinglePassHeadersFiltersPostProcessor();
+	static SinglePassFiltersPostProcessor smartStickSinglePassFiltersPostProcessor() {
+		return new SinglePassFiltersPostProcessor();
 	}
 
 	private static List<String> servedLocally(Environment environment) {

@@ -23,7 +23,16 @@ final class ExcludedPaths {
 	}
 
 	boolean matches(ServerWebExchange exchange) {
-		String path = exchange.getRequest().getPath().pathWithinApplication().value();
+		return covers(exchange.getRequest().getPath().pathWithinApplication().value());
+	}
+
+	/**
+	 * Whether a path, or a path pattern whose variables and wildcards all come after its
+	 * excluded prefix, lies within the excluded paths.
+	 * @param path a path or path pattern
+	 * @return whether every path it stands for is excluded
+	 */
+	boolean covers(String path) {
 		for (String excluded : this.paths) {
 			if ("/".equals(excluded) || (path.startsWith(excluded)
 					&& (path.length() == excluded.length() || path.charAt(excluded.length()) == '/'))) {

@@ -17,7 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
  * ASCII tokens, so ignoring case is the same as comparing lower-cased names.
  *
  * @author smart-stick
- * @see SinglePassHeadersFiltersPostProcessor
+ * @see SinglePassFiltersPostProcessor
  */
 public class SinglePassRemoveHopByHopHeadersFilter extends RemoveHopByHopHeadersFilter {
 

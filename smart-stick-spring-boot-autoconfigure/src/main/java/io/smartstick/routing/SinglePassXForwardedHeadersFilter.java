@@ -27,7 +27,7 @@ import org.springframework.web.server.ServerWebExchange;
  * that does not match it is left to Gateway's own code.
  *
  * @author smart-stick
- * @see SinglePassHeadersFiltersPostProcessor
+ * @see SinglePassFiltersPostProcessor
  */
 public class SinglePassXForwardedHeadersFilter extends XForwardedHeadersFilter {
 

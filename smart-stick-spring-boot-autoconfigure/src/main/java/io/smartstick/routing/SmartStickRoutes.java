@@ -6,11 +6,13 @@ import java.util.List;
 
 import io.smartstick.config.SmartStickProperties;
 
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -56,6 +58,22 @@ public final class SmartStickRoutes {
 								properties.getProxy().getResponseTimeout().toMillis())
 						.uri("lb://" + SERVICE_ID))
 			.build();
+	}
+
+	/**
+	 * Build the handler mapping that looks the route up before the others when no handler
+	 * of the application's own could be shadowed.
+	 * @param gateway Gateway's handler mapping
+	 * @param properties smart-stick settings
+	 * @param excludedPathPrefixes path prefixes served by the load balancer itself, as given
+	 * to {@link #routeLocator}
+	 * @param context the context whose handler mappings are checked once it is refreshed
+	 * @return the handler mapping
+	 */
+	public static RouteFirstHandlerMapping routeFirstHandlerMapping(RoutePredicateHandlerMapping gateway,
+			SmartStickProperties properties, List<String> excludedPathPrefixes, ApplicationContext context) {
+		return new RouteFirstHandlerMapping(gateway, new ExcludedPaths(excludedPaths(properties, excludedPathPrefixes)),
+				context);
 	}
 
 	/**

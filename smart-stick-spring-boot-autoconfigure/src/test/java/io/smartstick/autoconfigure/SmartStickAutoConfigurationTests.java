@@ -7,7 +7,9 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.routing.ProxyErrorFilter;
+import io.smartstick.routing.RouteFirstHandlerMapping;
 import io.smartstick.routing.SinglePassRemoveHopByHopHeadersFilter;
+import io.smartstick.routing.SinglePassRouteToRequestUrlFilter;
 import io.smartstick.routing.SinglePassXForwardedHeadersFilter;
 import io.smartstick.status.LoadBalancerStatus;
 import io.smartstick.sticky.Assignment;
@@ -28,6 +30,7 @@ import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfigurati
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayReactiveLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -68,6 +71,9 @@ class SmartStickAutoConfigurationTests {
 			assertThat(context).hasSingleBean(StickyBackendSelector.class);
 			assertThat(context).hasSingleBean(StickySessionFilter.class);
 			assertThat(context).hasSingleBean(ProxyErrorFilter.class);
+			assertThat(context).hasSingleBean(RouteFirstHandlerMapping.class);
+			assertThat(context.getBean(RouteToRequestUrlFilter.class))
+				.isInstanceOf(SinglePassRouteToRequestUrlFilter.class);
 			assertThat(context).hasBean("smartStickStatusRouterFunction");
 			RouterFunction<?> status = context.getBean("smartStickStatusRouterFunction", RouterFunction.class);
 			assertThat(routes(status, "/_lb/health")).isTrue();
@@ -236,6 +242,7 @@ class SmartStickAutoConfigurationTests {
 		assertThat(context).doesNotHaveBean(StickyCookieCodec.class);
 		assertThat(context).doesNotHaveBean(StickySessionFilter.class);
 		assertThat(context).doesNotHaveBean(ProxyErrorFilter.class);
+		assertThat(context).doesNotHaveBean(RouteFirstHandlerMapping.class);
 		assertThat(context).doesNotHaveBean("smartStickRouteLocator");
 		assertThat(context).doesNotHaveBean("smartStickStatusRouterFunction");
 	}

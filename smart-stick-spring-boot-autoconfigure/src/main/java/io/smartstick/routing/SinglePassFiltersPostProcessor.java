@@ -1,6 +1,7 @@
 package io.smartstick.routing;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
@@ -8,18 +9,19 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 
 /**
- * Puts the single-pass header filters in place of two that Gateway's auto-configuration
- * creates, carrying over the settings bound to them: {@link SinglePassXForwardedHeadersFilter}
- * for the {@link XForwardedHeadersFilter} (created when
- * {@code spring.cloud.gateway.server.webflux.trusted-proxies} is set) and
+ * Puts smart-stick's single-pass filters in place of three that Gateway's
+ * auto-configuration creates, carrying over the settings bound to them:
+ * {@link SinglePassXForwardedHeadersFilter} for the {@link XForwardedHeadersFilter}
+ * (created when {@code spring.cloud.gateway.server.webflux.trusted-proxies} is set),
  * {@link SinglePassRemoveHopByHopHeadersFilter} for the
- * {@link RemoveHopByHopHeadersFilter}. Gateway creates these beans unconditionally of
+ * {@link RemoveHopByHopHeadersFilter} and {@link SinglePassRouteToRequestUrlFilter} for
+ * the {@link RouteToRequestUrlFilter}. Gateway creates these beans unconditionally of
  * other beans, so they cannot be replaced by declaring one; a filter of another type (a
  * subclass the application declares, say) is left alone.
  *
  * @author smart-stick
  */
-public class SinglePassHeadersFiltersPostProcessor implements BeanPostProcessor, EnvironmentAware {
+public class SinglePassFiltersPostProcessor implements BeanPostProcessor, EnvironmentAware {
 
 	private Environment environment;
 
@@ -30,6 +32,9 @@ public class SinglePassHeadersFiltersPostProcessor implements BeanPostProcessor,
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean.getClass() == RouteToRequestUrlFilter.class) {
+			return new SinglePassRouteToRequestUrlFilter();
+		}
 		if (bean.getClass() == RemoveHopByHopHeadersFilter.class) {
 			return SinglePassRemoveHopByHopHeadersFilter.withSettingsOf((RemoveHopByHopHeadersFilter) bean);
 		}

@@ -1,0 +1,165 @@
+package io.smartstick.integration;
+
+import io.smartstick.routing.RouteFirstHandlerMapping;
+import io.smartstick.test.LoadBalancerTests;
+import io.smartstick.test.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which handler serves a request: the load balancer's own endpoints (Actuator, status),
+ * the application's handlers, or the proxy route, whether the route is looked up first
+ * (nothing of the application's own to shadow) or last.
+ */
+class HandlerOrderIntegrationTests {
+
+	static final TestBackend backend = new TestBackend("0");
+
+	@DynamicPropertySource
+	static void backends(DynamicPropertyRegistry properties) {
+		LoadBalancerTests.backend(properties, 0, 0, backend::url, 1);
+	}
+
+	@AfterAll
+	static void stopBackend() {
+		backend.close();
+	}
+
+	@Nested
+	@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+			properties = "management.endpoints.web.exposure.include=health,smartstick")
+	class NothingOfTheApplicationsOwn {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		RouteFirstHandlerMapping routeFirst;
+
+		@Test
+		void routeIsLookedUpFirstAndTheLoadBalancersOwnEndpointsStillAnswer() {
+			assertThat(this.routeFirst.isRouteFirst()).isTrue();
+			servesEveryoneItsOwn(LoadBalancerTests.client(this.port));
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = { TestApplication.class, ApplicationHandlers.class },
+			webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+			properties = "management.endpoints.web.exposure.include=health,smartstick")
+	class ApplicationHandlersOfItsOwn {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		RouteFirstHandlerMapping routeFirst;
+
+		@Test
+		void applicationHandlersComeFirstAndTheRestIsProxied() {
+			WebTestClient client = LoadBalancerTests.client(this.port);
+			client.get().uri("/hello").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("controller");
+			client.get().uri("/fn").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("function");
+			servesEveryoneItsOwn(client);
+			assertThat(this.routeFirst.isRouteFirst()).isFalse();
+		}
+
+	}
+
+	static void servesEveryoneItsOwn(WebTestClient client) {
+		client.get()
+			.uri("/orders?id=1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("x-backend-id", "0")
+			.expectBody(String.class)
+			.isEqualTo("backend-0");
+		client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("x-backend-id")
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+		client.get()
+			.uri("/actuator/smartstick")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.backends[0].id")
+			.isEqualTo(0);
+		client.get().uri("/actuator/nothing-here").exchange().expectStatus().isNotFound();
+		client.get()
+			.uri("/_lb/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("x-backend-id")
+			.expectBody()
+			.jsonPath("$.total")
+			.isEqualTo(1);
+		client.get()
+			.uri("/actuators")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("x-backend-id", "0");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ApplicationHandlers {
+
+		@Bean
+		HelloController helloController() {
+			return new HelloController();
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> functionRoute() {
+			return RouterFunctions.route(RequestPredicates.GET("/fn"), (request) -> ServerResponse.ok()
+				.bodyValue("function"));
+		}
+
+	}
+
+	@RestController
+	static class HelloController {
+
+		@GetMapping("/hello")
+		Mono<String> hello() {
+			return Mono.just("controller");
+		}
+
+	}
+
+}
