@@ -126,13 +126,7 @@ class FailoverIntegrationTests {
 	@Test
 	void postWhoseBackendDiesAfterReceivingItIsNotReplayed() throws Exception {
 		int before0 = backend0.requestCount();
-		EntityExchangeResult<String> result = this.client.post()
-			.uri("/drop")
-			.cookie("X-Backend-ID", "1")
-			.bodyValue("{\"order\":42}")
-			.exchange()
-			.expectBody(String.class)
-			.returnResult();
+		EntityExchangeResult<String> result = postOrderToBackend1("/drop");
 		assertThat(result.getStatus().value()).isEqualTo(502);
 		assertThat(result.getResponseBody()).isEqualTo("{\"error\":\"Backend 1 did not answer.\"}");
 		assertThat(drainPaths(backend1)).containsOnlyOnce("/drop");
@@ -178,13 +172,7 @@ class FailoverIntegrationTests {
 	@Test
 	void postWhoseBackendBreaksAfterItsHeadersIsAnsweredWithBadGatewayAndNotReplayed() throws Exception {
 		drainPaths(backend0);
-		EntityExchangeResult<String> result = this.client.post()
-			.uri("/break-after-headers/1")
-			.cookie("X-Backend-ID", "1")
-			.bodyValue("{\"order\":42}")
-			.exchange()
-			.expectBody(String.class)
-			.returnResult();
+		EntityExchangeResult<String> result = postOrderToBackend1("/break-after-headers/1");
 		assertThat(result.getStatus().value()).isEqualTo(502);
 		assertThat(result.getResponseBody()).isEqualTo("{\"error\":\"Backend 1 did not answer.\"}");
 		assertThat(result.getResponseHeaders().containsHeader("broken")).isFalse();
@@ -222,6 +210,16 @@ class FailoverIntegrationTests {
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(0).activeConnections() == 0);
 		assertThat(this.registry.find(0).isHealthy()).isTrue();
+	}
+
+	private EntityExchangeResult<String> postOrderToBackend1(String path) {
+		return this.client.post()
+			.uri(path)
+			.cookie("X-Backend-ID", "1")
+			.bodyValue("{\"order\":42}")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult();
 	}
 
 	private static List<String> drainPaths(TestBackend backend) throws InterruptedException {

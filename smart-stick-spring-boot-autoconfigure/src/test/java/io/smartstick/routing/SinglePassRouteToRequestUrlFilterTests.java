@@ -27,29 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SinglePassRouteToRequestUrlFilterTests {
 
-	private static final Route SMART_STICK = Route.async()
-		.id(SmartStickRoutes.ROUTE_ID)
-		.uri(URI.create("lb://" + SmartStickRoutes.SERVICE_ID))
-		.predicate((exchange) -> true)
-		.build();
+	private static final Route SMART_STICK = route(SmartStickRoutes.ROUTE_ID, "lb://" + SmartStickRoutes.SERVICE_ID);
 
-	private static final Route OTHER_BALANCED = Route.async()
-		.id("orders")
-		.uri(URI.create("lb://orders"))
-		.predicate((exchange) -> true)
-		.build();
+	private static final Route OTHER_BALANCED = route("orders", "lb://orders");
 
-	private static final Route OTHER_HTTP = Route.async()
-		.id("static")
-		.uri(URI.create("http://127.0.0.1:8081"))
-		.predicate((exchange) -> true)
-		.build();
+	private static final Route OTHER_HTTP = route("static", "http://127.0.0.1:8081");
 
-	private static final Route OTHER_SCHEME_PREFIXED = Route.async()
-		.id("prefixed")
-		.uri(URI.create("ws:http://127.0.0.1:8081"))
-		.predicate((exchange) -> true)
-		.build();
+	private static final Route OTHER_SCHEME_PREFIXED = route("prefixed", "ws:http://127.0.0.1:8081");
 
 	@ParameterizedTest
 	@ValueSource(strings = { "http://127.0.0.1:3001/", "http://127.0.0.1:3001/orders",
@@ -79,6 +63,10 @@ class SinglePassRouteToRequestUrlFilterTests {
 			assertThat(url.getRawPath()).isEqualTo(raw.getRawPath());
 			assertThat(SmartStickRoutes.isBalanced(url)).isTrue();
 		}
+	}
+
+	private static Route route(String id, String uri) {
+		return Route.async().id(id).uri(URI.create(uri)).predicate((exchange) -> true).build();
 	}
 
 	private static Map<String, Object> filtered(GlobalFilter filter, Route route, String requested) {
