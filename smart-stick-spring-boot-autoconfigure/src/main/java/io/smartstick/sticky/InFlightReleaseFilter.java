@@ -18,8 +18,10 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Ends the count of a proxied exchange on its backend once the exchange is really over:
  * it wraps Gateway's response-writing filter, so a response whose body is still
- * streaming, or an open WebSocket session, stays in flight. Requests of routes that do
- * not lead to the smart-stick service pass through untouched.
+ * streaming, or an open WebSocket session, stays in flight. Smart-stick's
+ * {@code ProxyErrorFilter} retries from outside this filter, so each attempt of a retried
+ * request ends its own count as failed before the next one is counted. Requests of routes
+ * that do not lead to the smart-stick service pass through untouched.
  *
  * @author smart-stick
  */
@@ -41,25 +43,28 @@ public class InFlightReleaseFilter implements GlobalFilter, Ordered {
 		if (route == null || !SmartStickRoutes.isBalanced(route.getUri())) {
 			return chain.filter(exchange);
 		}
-		return chain.filter(exchange).doFinally((signal) -> {
-			InFlight inFlight = exchange.getAttribute(InFlight.ATTRIBUTE);
-			if (inFlight != null) {
-				inFlight.end(status(exchange.getResponse()), outcome(signal));
-			}
-		});
+		// a failed attempt ends its count before its error travels on: ProxyErrorFilter may start the next attempt,
+		// and count it, as soon as it sees the error, before doFinally would run
+		return chain.filter(exchange)
+			.doOnError((ex) -> end(exchange, ExchangeOutcome.FAILED))
+			.doFinally((signal) -> {
+				if (signal != SignalType.ON_ERROR) {
+					end(exchange, (signal == SignalType.ON_COMPLETE) ? ExchangeOutcome.COMPLETED
+							: ExchangeOutcome.CANCELLED);
+				}
+			});
+	}
+
+	private static void end(ServerWebExchange exchange, ExchangeOutcome outcome) {
+		InFlight inFlight = exchange.getAttribute(InFlight.ATTRIBUTE);
+		if (inFlight != null) {
+			inFlight.end(status(exchange.getResponse()), outcome);
+		}
 	}
 
 	private static int status(ServerHttpResponse response) {
 		HttpStatusCode status = response.getStatusCode();
 		return (status != null && response.isCommitted()) ? status.value() : 0;
-	}
-
-	private static ExchangeOutcome outcome(SignalType signal) {
-		return switch (signal) {
-			case ON_COMPLETE -> ExchangeOutcome.COMPLETED;
-			case CANCEL -> ExchangeOutcome.CANCELLED;
-			default -> ExchangeOutcome.FAILED;
-		};
 	}
 
 }

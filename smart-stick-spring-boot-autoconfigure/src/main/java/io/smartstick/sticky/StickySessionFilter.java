@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.smartstick.balancer.Backend;
-import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.routing.SmartStickRoutes;
 import reactor.core.publisher.Mono;
@@ -102,14 +101,10 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 		attributes.put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, selection);
 		stampResponse(exchange);
 		this.observer.assigned(backend, selection.assignment());
-		InFlight previous = exchange.getAttribute(InFlight.ATTRIBUTE);
-		if (previous != null) {
-			// an earlier attempt of this retried request failed
-			previous.end(0, ExchangeOutcome.FAILED);
-		}
-		// ended by InFlightReleaseFilter once the whole response is written (or the exchange fails or is
-		// cancelled): the response body is written after this chain has completed
-		exchange.getAttributes().put(InFlight.ATTRIBUTE, new InFlight(backend, this.observer));
+		// ended by InFlightReleaseFilter once the whole response is written (or the attempt fails or is
+		// cancelled): the response body is written after this chain has completed, and a retry of a failed
+		// attempt starts outside that filter, so every attempt ends its own count before the next begins
+		attributes.put(InFlight.ATTRIBUTE, new InFlight(backend, this.observer));
 		return chain.filter(exchange);
 	}
 

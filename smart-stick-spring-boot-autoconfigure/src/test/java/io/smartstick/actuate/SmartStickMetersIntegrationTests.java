@@ -135,8 +135,19 @@ class SmartStickMetersIntegrationTests {
 	void failoverCountsTheRetryAndTheTransitionOfTheDeadBackend() {
 		get("2", "/");
 		doomed.close();
+		long completed0 = requests("0", "SUCCESS", "2xx");
+		long completed1 = requests("1", "SUCCESS", "2xx");
 		String servedBy = get("2", "/");
 		assertThat(servedBy).isIn("0", "1");
+		// each attempt is timed once, as it really ended: the failed one on backend 2, the answer on the other
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(requests("0", "SUCCESS", "2xx") - completed0 + requests("1", "SUCCESS", "2xx") - completed1)
+				.isEqualTo(1);
+			assertThat(requests(servedBy, "SUCCESS", "2xx"))
+				.isEqualTo("0".equals(servedBy) ? completed0 + 1 : completed1 + 1);
+			assertThat(failedRequests("2")).isEqualTo(1);
+			assertThat(failedRequests(servedBy)).isZero();
+		});
 		assertThat(this.meters.get("smartstick.retries").tags("backend", "2").counters())
 			.isNotEmpty()
 			.allSatisfy((counter) -> assertThat(counter.getId().getTag("cause")).isNotBlank());
@@ -170,6 +181,15 @@ class SmartStickMetersIntegrationTests {
 			.tags("backend", backend, "outcome", outcome, "status", status, "result", "completed")
 			.timer();
 		return (timer != null) ? timer.count() : 0;
+	}
+
+	private long failedRequests(String backend) {
+		return this.meters.find("smartstick.requests")
+			.tags("backend", backend, "result", "failed")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
 	}
 
 	private double sticky(String result) {
