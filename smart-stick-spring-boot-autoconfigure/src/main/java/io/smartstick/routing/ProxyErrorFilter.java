@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.observe.SmartStickObserver;
@@ -16,6 +18,7 @@ import io.smartstick.sticky.StickySelection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -133,10 +136,24 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
 				this.observer.retried(backend, failure.cause());
 				prepareRetry(exchange, backend);
-				return attempt(exchange, chain, attempt + 1, new Failed(ex, failure, backend));
+				return afterThisSignal(attempt(exchange, chain, attempt + 1, new Failed(ex, failure, backend)));
 			}
 			return answer(exchange, ex, failure, backend);
 		});
+	}
+
+	/**
+	 * Start the next attempt once the failed one is entirely over. Gateway's
+	 * response-writing filter cleans up a failed attempt only after its error signal has
+	 * passed through here, closing whatever backend connection the exchange then holds:
+	 * started at once, the next attempt could already have stored its own connection
+	 * there, and its answer would be cut off. Connection failures are signalled on an
+	 * event loop, which runs the next attempt as its next task; off an event loop the next
+	 * attempt starts at once.
+	 */
+	private static Mono<Void> afterThisSignal(Mono<Void> nextAttempt) {
+		EventExecutor eventLoop = ThreadExecutorMap.currentExecutor();
+		return (eventLoop != null) ? nextAttempt.subscribeOn(Schedulers.fromExecutor(eventLoop)) : nextAttempt;
 	}
 
 	private void passivelyDetected(Backend backend, ProxyFailure failure) {

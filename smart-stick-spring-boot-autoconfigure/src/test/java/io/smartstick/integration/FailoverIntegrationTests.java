@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -15,10 +17,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * request that may have reached the backend is never replayed unless it is idempotent.
  * Active checks are off so that only the request path decides.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = { TestApplication.class, FailoverIntegrationTests.AttemptWitness.class }, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "smartstick.health.enabled=false", "smartstick.proxy.retries=2" })
 class FailoverIntegrationTests {
 
@@ -52,6 +61,9 @@ class FailoverIntegrationTests {
 
 	@Autowired
 	BackendRegistry registry;
+
+	@Autowired
+	AttemptWitness witness;
 
 	WebTestClient client;
 
@@ -101,8 +113,8 @@ class FailoverIntegrationTests {
 						doomed.close();
 					}
 				})
-				.then(reactor.core.publisher.Mono.<Throwable>empty())
-				.onErrorResume(reactor.core.publisher.Mono::just), 4)
+				.then(Mono.<Throwable>empty())
+				.onErrorResume(Mono::just), 4)
 			.collectList()
 			.block(Duration.ofSeconds(30));
 		assertThat(failures).isEmpty();
@@ -150,6 +162,25 @@ class FailoverIntegrationTests {
 	}
 
 	@Test
+	void retryStartsOnlyOnceTheFailedAttemptIsOver() {
+		// Gateway's response-writing filter closes the connection the exchange holds when a failed attempt is
+		// over: a retry already under way by then could lose its own connection, and the client its answer
+		for (String path : List.of("/drop/1", "/break-after-headers/1")) {
+			this.witness.nextAttemptWhenFailedOneWasOver.clear();
+			this.registry.updateHealth(this.registry.find(1), true, "test reset", Instant.now());
+			EntityExchangeResult<String> result = this.client.get()
+				.uri(path)
+				.cookie("X-Backend-ID", "1")
+				.exchange()
+				.expectBody(String.class)
+				.returnResult();
+			assertThat(result.getStatus().value()).as(path).isEqualTo(200);
+			assertThat(result.getResponseBody()).as(path).isEqualTo("backend-0");
+			assertThat(this.witness.nextAttemptWhenFailedOneWasOver).as(path).containsExactly("not begun");
+		}
+	}
+
+	@Test
 	void getWhoseBackendBreaksAfterItsHeadersIsRetriedElsewhere() {
 		EntityExchangeResult<String> result = this.client.get()
 			.uri("/break-after-headers/1")
@@ -190,7 +221,7 @@ class FailoverIntegrationTests {
 			.retrieve()
 			.toEntity(String.class)
 			.map((response) -> (Throwable) new AssertionError("a whole answer: " + response.getStatusCode()))
-			.onErrorResume(reactor.core.publisher.Mono::just)
+			.onErrorResume(Mono::just)
 			.block(Duration.ofSeconds(10));
 		// part of the body reached the client: it cannot be retried, and is not passed off as complete
 		assertThat(failure).isNotInstanceOf(AssertionError.class);
@@ -229,6 +260,32 @@ class FailoverIntegrationTests {
 			paths.add(request.getUrl().encodedPath());
 		}
 		return paths;
+	}
+
+	/**
+	 * Wraps Gateway's response-writing filter, as smart-stick's in-flight count does, and
+	 * notes for every attempt that fails whether the next one had chosen its backend by
+	 * the time the failed one was over.
+	 */
+	static class AttemptWitness implements GlobalFilter, Ordered {
+
+		final Queue<String> nextAttemptWhenFailedOneWasOver = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public int getOrder() {
+			return InFlightReleaseFilter.ORDER;
+		}
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			return chain.filter(exchange).doFinally((signal) -> {
+				if (signal == SignalType.ON_ERROR) {
+					Object next = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+					this.nextAttemptWhenFailedOneWasOver.add((next != null) ? "already begun" : "not begun");
+				}
+			});
+		}
+
 	}
 
 }

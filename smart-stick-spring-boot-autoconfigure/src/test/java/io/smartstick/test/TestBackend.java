@@ -20,6 +20,8 @@ import mockwebserver3.RecordedRequest;
  * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
  * <li>{@code /status/N}: answers with status N</li>
  * <li>{@code /drop}: reads the request, then closes the connection without answering</li>
+ * <li>{@code /drop/<name>}: the backend of that name drops the request like {@code /drop};
+ * the others answer as usual</li>
  * <li>{@code /break-after-headers/<name>}: the backend of that name sends its response
  * headers (with a {@code broken} header), then closes the connection before the body;
  * the others answer as usual</li>
@@ -99,7 +101,7 @@ public final class TestBackend implements AutoCloseable {
 				.body("backend-" + this.name)
 				.build();
 		}
-		if (path.equals("/drop")) {
+		if (path.equals("/drop") || path.equals("/drop/" + this.name)) {
 			return new MockResponse.Builder().onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build();
 		}
 		if (path.equals("/break-after-headers/" + this.name)) {
