@@ -1,7 +1,6 @@
 package io.smartstick.routing;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
@@ -10,11 +9,14 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Gateway's {@link RemoveHopByHopHeadersFilter} with the same settings and the same
- * result, in one pass over the headers: it compares each header name with the hop-by-hop
- * names and the {@code Connection} options ignoring case, where Gateway's filter copies
- * its set of names into a new one, streams the {@code Connection} options into it and
- * lower-cases every header name, on every request and every response. Header names are
- * ASCII tokens, so ignoring case is the same as comparing lower-cased names.
+ * result, without its copies: it looks each hop-by-hop name and {@code Connection}
+ * option up in the headers, returns them unchanged when none is there (Gateway's header
+ * filters never change the headers they are given, so there is nothing to protect), and
+ * otherwise copies them once and removes those names from the copy. Gateway's filter
+ * copies its set of names into a new one, streams the {@code Connection} options into it
+ * and lower-cases every header name into a new set of headers, on every request and
+ * every response. Header names are ASCII tokens, so ignoring case is the same as
+ * comparing lower-cased names.
  *
  * @author smart-stick
  * @see SinglePassFiltersPostProcessor
@@ -45,28 +47,22 @@ public class SinglePassRemoveHopByHopHeadersFilter extends RemoveHopByHopHeaders
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		String[] removed = this.removed;
 		List<String> options = input.containsHeader(HttpHeaders.CONNECTION) ? input.getConnection() : List.of();
-		HttpHeaders filtered = new HttpHeaders();
-		for (Map.Entry<String, List<String>> header : input.headerSet()) {
-			String name = header.getKey();
-			if (!contains(removed, name) && !contains(options, name)) {
-				filtered.addAll(name, header.getValue());
-			}
+		if (options.isEmpty() && !containsAny(input, removed)) {
+			return input;
+		}
+		HttpHeaders filtered = HttpHeaders.copyOf(input);
+		for (String name : removed) {
+			filtered.remove(name);
+		}
+		for (int i = 0; i < options.size(); i++) {
+			filtered.remove(options.get(i));
 		}
 		return filtered;
 	}
 
-	private static boolean contains(String[] names, String name) {
-		for (String candidate : names) {
-			if (candidate.equalsIgnoreCase(name)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean contains(List<String> names, String name) {
-		for (int i = 0; i < names.size(); i++) {
-			if (names.get(i).equalsIgnoreCase(name)) {
+	private static boolean containsAny(HttpHeaders headers, String[] names) {
+		for (String name : names) {
+			if (headers.containsHeader(name)) {
 				return true;
 			}
 		}

@@ -8,6 +8,7 @@ import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.RouteFirstHandlerMapping;
+import io.smartstick.routing.SinglePassRemoveForwardedHeadersFilter;
 import io.smartstick.routing.SinglePassRemoveHopByHopHeadersFilter;
 import io.smartstick.routing.SinglePassRouteToRequestUrlFilter;
 import io.smartstick.routing.SinglePassXForwardedHeadersFilter;
@@ -31,6 +32,7 @@ import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayReactiveLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -122,6 +124,15 @@ class SmartStickAutoConfigurationTests {
 				assertThat(filter).isInstanceOf(SinglePassRemoveHopByHopHeadersFilter.class);
 				assertThat(filter.getHeaders()).containsExactly("x-drop");
 			});
+	}
+
+	@Test
+	void gatewaysForwardedRemovingFilterIsReplacedWithTheSinglePassOne() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(RemoveForwardedHeadersFilter.class))
+				.isInstanceOf(SinglePassRemoveForwardedHeadersFilter.class);
+		});
 	}
 
 	@Test

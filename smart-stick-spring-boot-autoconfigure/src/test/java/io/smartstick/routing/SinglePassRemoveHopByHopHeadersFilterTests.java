@@ -35,6 +35,12 @@ class SinglePassRemoveHopByHopHeadersFilterTests {
 	}
 
 	@Test
+	void headersWithNothingToRemoveAreNotCopied() {
+		HttpHeaders input = headers("Host", "lb.example.com", "Accept", "text/plain", "X-Forwarded-For", "192.0.2.1");
+		assertThat(new SinglePassRemoveHopByHopHeadersFilter().filter(input, this.exchange)).isSameAs(input);
+	}
+
+	@Test
 	void removesWhatGatewaysFilterRemovesForEverySettingAndHeaders() {
 		List<Set<String>> settings = List.of(RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST,
 				Set.of("X-Internal", "connection"), Set.of());
