@@ -45,7 +45,8 @@ import static org.awaitility.Awaitility.await;
  * request that may have reached the backend is never replayed unless it is idempotent.
  * Active checks are off so that only the request path decides.
  */
-@SpringBootTest(classes = { TestApplication.class, FailoverIntegrationTests.AttemptWitness.class }, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = { TestApplication.class, FailoverIntegrationTests.AttemptWitness.class },
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "smartstick.health.enabled=false", "smartstick.proxy.retries=2" })
 class FailoverIntegrationTests {
 

@@ -1,6 +1,5 @@
 package io.smartstick.routing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +10,8 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
+import static io.smartstick.routing.TestHeaders.lines;
+import static io.smartstick.routing.TestHeaders.readOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,20 +33,20 @@ class SinglePassRemoveForwardedHeadersFilterTests {
 				new String[] { "forwarded", "for=192.0.2.1", "FORWARDED", "proto=https", "X-Forwarded-For", "1" },
 				new String[] { "Forwarded-Extra", "1", "X-Forwarded", "2", "Accept", "*/*", "Accept", "text/plain" });
 		for (String[] input : inputs) {
-			assertThat(lines(this.filter.filter(headers(input), this.exchange))).as("filtering %s", List.of(input))
-				.isEqualTo(lines(this.gateway.filter(headers(input), this.exchange)));
+			assertThat(lines(this.filter.filter(readOnly(input), this.exchange))).as("filtering %s", List.of(input))
+				.isEqualTo(lines(this.gateway.filter(readOnly(input), this.exchange)));
 		}
 	}
 
 	@Test
 	void headersWithoutForwardedAreNotCopied() {
-		HttpHeaders input = headers("Host", "a", "X-Forwarded-For", "192.0.2.1");
+		HttpHeaders input = readOnly("Host", "a", "X-Forwarded-For", "192.0.2.1");
 		assertThat(this.filter.filter(input, this.exchange)).isSameAs(input);
 	}
 
 	@Test
 	void headersWithForwardedAreCopiedAndLeftUntouched() {
-		HttpHeaders input = headers("Host", "a", "Forwarded", "for=192.0.2.1");
+		HttpHeaders input = readOnly("Host", "a", "Forwarded", "for=192.0.2.1");
 		HttpHeaders filtered = this.filter.filter(input, this.exchange);
 		assertThat(lines(filtered)).containsExactly("Host: [a]");
 		assertThat(input.get("Forwarded")).containsExactly("for=192.0.2.1");
@@ -54,20 +55,6 @@ class SinglePassRemoveForwardedHeadersFilterTests {
 	@Test
 	void keepsTheOrderOfGatewaysFilter() {
 		assertThat(this.filter.getOrder()).isEqualTo(this.gateway.getOrder());
-	}
-
-	private static HttpHeaders headers(String... namesAndValues) {
-		HttpHeaders headers = new HttpHeaders();
-		for (int i = 0; i < namesAndValues.length; i += 2) {
-			headers.add(namesAndValues[i], namesAndValues[i + 1]);
-		}
-		return HttpHeaders.readOnlyHttpHeaders(headers);
-	}
-
-	private static List<String> lines(HttpHeaders headers) {
-		List<String> lines = new ArrayList<>();
-		headers.forEach((name, values) -> lines.add(name + ": " + values));
-		return lines;
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.smartstick.routing;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +12,8 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
+import static io.smartstick.routing.TestHeaders.lines;
+import static io.smartstick.routing.TestHeaders.readOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,7 +26,7 @@ class SinglePassRemoveHopByHopHeadersFilterTests {
 
 	@Test
 	void removesHopByHopHeadersAndTheConnectionOptionsKeepingTheRestInOrder() {
-		HttpHeaders input = headers("Host", "lb.example.com", "Connection", "keep-alive, X-Secret",
+		HttpHeaders input = readOnly("Host", "lb.example.com", "Connection", "keep-alive, X-Secret",
 				"Keep-Alive", "timeout=5", "x-secret", "s", "Accept", "text/plain", "Transfer-Encoding", "chunked",
 				"Accept", "*/*", "Cookie", "a=1");
 		HttpHeaders filtered = new SinglePassRemoveHopByHopHeadersFilter().filter(input, this.exchange);
@@ -36,7 +37,7 @@ class SinglePassRemoveHopByHopHeadersFilterTests {
 
 	@Test
 	void headersWithNothingToRemoveAreNotCopied() {
-		HttpHeaders input = headers("Host", "lb.example.com", "Accept", "text/plain", "X-Forwarded-For", "192.0.2.1");
+		HttpHeaders input = readOnly("Host", "lb.example.com", "Accept", "text/plain", "X-Forwarded-For", "192.0.2.1");
 		assertThat(new SinglePassRemoveHopByHopHeadersFilter().filter(input, this.exchange)).isSameAs(input);
 	}
 
@@ -57,9 +58,9 @@ class SinglePassRemoveHopByHopHeadersFilterTests {
 			RemoveHopByHopHeadersFilter singlePass = SinglePassRemoveHopByHopHeadersFilter.withSettingsOf(gateway);
 			assertThat(singlePass.getHeaders()).isEqualTo(gateway.getHeaders());
 			for (String[] input : inputs) {
-				assertThat(lines(singlePass.filter(headers(input), this.exchange)))
+				assertThat(lines(singlePass.filter(readOnly(input), this.exchange)))
 					.as("removing %s from %s", removed, List.of(input))
-					.isEqualTo(lines(gateway.filter(headers(input), this.exchange)));
+					.isEqualTo(lines(gateway.filter(readOnly(input), this.exchange)));
 				compared++;
 			}
 		}
@@ -74,23 +75,9 @@ class SinglePassRemoveHopByHopHeadersFilterTests {
 		RemoveHopByHopHeadersFilter singlePass = SinglePassRemoveHopByHopHeadersFilter.withSettingsOf(gateway);
 		assertThat(singlePass.getOrder()).isEqualTo(42);
 		assertThat(singlePass.supports(HttpHeadersFilter.Type.RESPONSE)).isTrue();
-		HttpHeaders filtered = singlePass.filter(headers("x-drop", "1", "Connection", "close"),
+		HttpHeaders filtered = singlePass.filter(readOnly("x-drop", "1", "Connection", "close"),
 				this.exchange);
 		assertThat(lines(filtered)).containsExactly("Connection: [close]");
-	}
-
-	private static HttpHeaders headers(String... namesAndValues) {
-		HttpHeaders headers = new HttpHeaders();
-		for (int i = 0; i < namesAndValues.length; i += 2) {
-			headers.add(namesAndValues[i], namesAndValues[i + 1]);
-		}
-		return HttpHeaders.readOnlyHttpHeaders(headers);
-	}
-
-	private static List<String> lines(HttpHeaders headers) {
-		List<String> lines = new ArrayList<>();
-		headers.forEach((name, values) -> lines.add(name + ": " + values));
-		return lines;
 	}
 
 }

@@ -2,7 +2,6 @@ package io.smartstick.routing;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
+import static io.smartstick.routing.TestHeaders.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -99,12 +99,6 @@ class SinglePassXForwardedHeadersFilterTests {
 					gateway.isPortAppend(), gateway.isProtoEnabled(), gateway.isProtoAppend(),
 					gateway.isPrefixEnabled(), gateway.isPrefixAppend())
 			.isEqualTo(lines(expected));
-	}
-
-	private static List<String> lines(HttpHeaders headers) {
-		List<String> lines = new ArrayList<>();
-		headers.forEach((name, values) -> lines.add(name + ": " + values));
-		return lines;
 	}
 
 	private static List<Consumer<XForwardedHeadersFilter>> settings() {
