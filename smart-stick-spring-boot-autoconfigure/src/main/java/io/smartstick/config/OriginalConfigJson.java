@@ -55,6 +55,11 @@ final class OriginalConfigJson {
 		mapBackends(root.get("backends"), "$.backends");
 		mapHealth(root.get("health"), "$.health");
 		new OriginalEmailConfig(this).map(root.get("email"), "$.email");
+		if (isAbsent(root.get("port"))) {
+			// the original refuses to start without it; checked last so that a wrong section is reported first
+			throw error("$.port", "'port' is missing: the port to listen on is required",
+					"Add the port the load balancer listens on, such as \"port\": 3001.");
+		}
 	}
 
 	private void mapBackends(JsonNode backends, String path) {

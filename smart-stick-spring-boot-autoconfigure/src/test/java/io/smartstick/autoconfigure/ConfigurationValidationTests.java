@@ -16,7 +16,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,6 +148,13 @@ class ConfigurationValidationTests {
 	}
 
 	@Test
+	void durationIsReportedAsWritten() {
+		Failure failure = failure(validBackend(), "smartstick.health.interval=-1");
+		failure.assertOnly("smartstick.health.interval", "Value: \"-1\"", DURATION_FIX);
+		assertThat(failure.analysis().getDescription()).doesNotContain("PT-").contains("Origin: ");
+	}
+
+	@Test
 	void zeroHealthTimeoutFailsStartup() {
 		failure(validBackend(), "smartstick.health.timeout=0").assertOnly("smartstick.health.timeout",
 				"must be positive", DURATION_FIX);
@@ -196,7 +206,8 @@ class ConfigurationValidationTests {
 	void failureAnalyzerIsRegistered() {
 		// other analyzers need constructor arguments; only ours matters here
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
-			.load(FailureAnalyzer.class, null, (factoryType, implementationName, failure) -> {
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, new MockEnvironment()),
+					(factoryType, implementationName, failure) -> {
 			});
 		assertThat(analyzers).hasAtLeastOneElementOfType(InvalidConfigurationFailureAnalyzer.class);
 	}
@@ -254,7 +265,10 @@ class ConfigurationValidationTests {
 
 	private Failure failure(String... properties) {
 		List<Failure> failures = new ArrayList<>();
-		this.runner.withPropertyValues(properties).run((context) -> {
+		List<Environment> environment = new ArrayList<>();
+		this.runner.withPropertyValues(properties)
+			.withInitializer((context) -> environment.add(context.getEnvironment()))
+			.run((context) -> {
 			assertThat(context).hasFailed();
 			Throwable startupFailure = context.getStartupFailure();
 			assertThat(startupFailure).hasRootCauseInstanceOf(InvalidConfigurationException.class);
@@ -266,7 +280,8 @@ class ConfigurationValidationTests {
 				.stream()
 				.map(ConfigurationViolation::property)
 				.toList();
-			FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer().analyze(startupFailure);
+			FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer(environment.get(0))
+				.analyze(startupFailure);
 			assertThat(analysis).isNotNull();
 			failures.add(new Failure(violated, analysis));
 		});

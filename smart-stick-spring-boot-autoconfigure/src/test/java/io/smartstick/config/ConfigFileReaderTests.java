@@ -92,6 +92,7 @@ class ConfigFileReaderTests {
 	void headerNamesAndHealthChecksBindVerbatim() throws IOException {
 		SmartStickProperties properties = bind(read(write("config.json", """
 				{
+				  "port": 3001,
 				  "backends": [ { "id": 0, "url": "http://localhost:5000", "healthCheck": "myCheck",
 				    "healthAlgorithm": "http", "healthHeaders": { "X-Health-Token": "abc", "x.dotted": 42 } } ],
 				  "health": { "path": "/up", "method": "HEAD", "check": "defaultCheck",

@@ -32,10 +32,19 @@ class OriginalConfigJsonTests {
 	@Test
 	void nullValuesAreTreatedAsAbsent() {
 		assertThat(map("""
-				{ "port": null, "strategy": null, "health": null, "email": null,
+				{ "port": 3001, "strategy": null, "health": null, "email": null,
 				  "backends": [ { "id": 0, "owner": null, "healthHeaders": { "X-A": null } } ] }
-				""")).containsExactly(entry("smartstick.backends[0].id", "0"));
-		assertThat(map("{ \"backends\": null, \"health\": { \"headers\": null } }")).isEmpty();
+				""")).containsExactly(entry("server.port", "3001"), entry("smartstick.backends[0].id", "0"));
+		assertThat(map("{ \"port\": 3001, \"backends\": null, \"health\": { \"headers\": null } }"))
+			.containsExactly(entry("server.port", "3001"));
+	}
+
+	@Test
+	void portIsRequired() {
+		String fix = "Add the port the load balancer listens on, such as \"port\": 3001.";
+		assertThatFails("{ \"backends\": [ { \"id\": 0, \"url\": \"http://a\" } ] }", "$.port",
+				"'port' is missing: the port to listen on is required", fix);
+		assertThatFails("{ \"port\": null }", "$.port", "'port' is missing: the port to listen on is required", fix);
 	}
 
 	@Test
