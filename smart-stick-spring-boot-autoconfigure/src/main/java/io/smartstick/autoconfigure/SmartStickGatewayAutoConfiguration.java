@@ -10,6 +10,7 @@ import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.RouteFirstHandlerMapping;
 import io.smartstick.routing.SinglePassFiltersPostProcessor;
 import io.smartstick.routing.SmartStickRoutes;
+import io.smartstick.routing.UntrustedPeerForwardedHeadersFilter;
 import io.smartstick.routing.WebSocketProxyFilter;
 import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyBackendSelector;
@@ -22,7 +23,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.gateway.filter.headers.ForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
+import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -32,6 +36,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 
@@ -98,6 +103,15 @@ public class SmartStickGatewayAutoConfiguration {
 	WebSocketProxyFilter smartStickWebSocketProxyFilter(WebSocketClient webSocketClient,
 			WebSocketService webSocketService, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		return new WebSocketProxyFilter(webSocketClient, webSocketService, headersFilters);
+	}
+
+	@Bean
+	UntrustedPeerForwardedHeadersFilter smartStickUntrustedPeerForwardedHeadersFilter(Environment environment,
+			ObjectProvider<XForwardedHeadersFilter> xForwarded, ObjectProvider<ForwardedHeadersFilter> forwarded) {
+		String trustedProxies = environment.getProperty(TrustedProxies.PROPERTY);
+		return new UntrustedPeerForwardedHeadersFilter(
+				StringUtils.hasText(trustedProxies) ? trustedProxies : UntrustedPeerForwardedHeadersFilter.TRUST_NONE,
+				xForwarded::getIfUnique, forwarded::getIfUnique);
 	}
 
 	/**

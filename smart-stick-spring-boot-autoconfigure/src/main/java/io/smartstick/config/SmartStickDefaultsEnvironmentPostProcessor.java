@@ -13,10 +13,12 @@ import org.springframework.core.env.MapPropertySource;
  * Adds, with the lowest precedence, the defaults smart-stick needs from the libraries it
  * builds on, so any value the user sets wins.
  * <ul>
- * <li>{@code spring.cloud.gateway.server.webflux.trusted-proxies=.*}: Gateway only adds
- * {@code X-Forwarded-*} headers when trusted proxies are configured. Like nginx's
- * {@code $proxy_add_x_forwarded_for}, the client's address is appended to whatever chain
- * the client sent, so the last entry is always the real peer.</li>
+ * <li>{@code spring.cloud.gateway.server.webflux.trusted-proxies}: the value of
+ * {@code smartstick.sticky.trusted-proxies} (loopback and private network addresses by
+ * default), so one setting says which peers are proxies whose forwarding headers are
+ * believed. Gateway only adds {@code X-Forwarded-*} headers when trusted proxies are
+ * configured; smart-stick replaces the forwarding headers of any other peer with what it
+ * saw, and appends the peer to a trusted proxy's chain.</li>
  * <li>{@code spring.cloud.gateway.server.webflux.forwarded.enabled=false}: the RFC 7239
  * {@code Forwarded} header repeats what {@code X-Forwarded-*} already says, and building
  * it costs every request; an incoming {@code Forwarded} header is still removed.</li>
@@ -60,7 +62,9 @@ public class SmartStickDefaultsEnvironmentPostProcessor implements EnvironmentPo
 			return;
 		}
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put("spring.cloud.gateway.server.webflux.trusted-proxies", ".*");
+		String trustedProxies = environment.getProperty(SmartStickProperties.PREFIX + ".sticky.trusted-proxies");
+		defaults.put("spring.cloud.gateway.server.webflux.trusted-proxies",
+				(trustedProxies != null) ? trustedProxies : new SmartStickProperties.Sticky().getTrustedProxies());
 		// per-request work that smart-stick does not need on the request path (see the class javadoc)
 		defaults.put("spring.cloud.gateway.server.webflux.forwarded.enabled", "false");
 		defaults.put("spring.cloud.gateway.server.webflux.observability.enabled", "false");

@@ -533,9 +533,12 @@ public class SmartStickProperties {
 		}
 
 		/**
-		 * Regular expression matching the remote addresses whose X-Forwarded-Proto header is
-		 * trusted when deciding whether the request came over https. Defaults to loopback
-		 * and private network addresses.
+		 * Regular expression matching the remote addresses of trusted proxies: their
+		 * X-Forwarded-Proto header decides whether the request came over https, and the
+		 * X-Forwarded-For chain they send is passed on with them appended. Forwarding
+		 * headers from any other peer are replaced by what the load balancer saw. Also the
+		 * default of spring.cloud.gateway.server.webflux.trusted-proxies. Defaults to
+		 * loopback and private network addresses.
 		 */
 		private String trustedProxies = "10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|192\\.168\\.\\d{1,3}\\.\\d{1,3}"
 				+ "|169\\.254\\.\\d{1,3}\\.\\d{1,3}|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"

@@ -31,7 +31,7 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public class SinglePassXForwardedHeadersFilter extends XForwardedHeadersFilter {
 
-	private static final String TRUST_ALL = ".*";
+	static final String TRUST_ALL = ".*";
 
 	private final TrustedProxies trustedProxies;
 

@@ -23,7 +23,11 @@ class SmartStickDefaultsEnvironmentPostProcessorTests {
 	@Test
 	void addsTheDefaultsTheRequestPathNeeds() {
 		StandardEnvironment environment = postProcess(Map.of());
-		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.trusted-proxies")).isEqualTo(".*");
+		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.trusted-proxies"))
+			.as("loopback and private addresses, as smartstick.sticky.trusted-proxies")
+			.isEqualTo(new SmartStickProperties.Sticky().getTrustedProxies())
+			.matches((regex) -> "127.0.0.1".matches(regex) && "10.1.2.3".matches(regex) && "::1".matches(regex)
+					&& !"203.0.113.7".matches(regex));
 		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.forwarded.enabled")).isEqualTo("false");
 		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.observability.enabled"))
 			.isEqualTo("false");
@@ -46,6 +50,13 @@ class SmartStickDefaultsEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time"))
 			.isEqualTo("30s");
 		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.trusted-proxies")).isEqualTo("10\\..*");
+	}
+
+	@Test
+	void gatewayTrustsTheProxiesSmartStickTrusts() {
+		StandardEnvironment environment = postProcess(Map.of("smartstick.sticky.trusted-proxies", "10\\.0\\.0\\.1"));
+		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.trusted-proxies"))
+			.isEqualTo("10\\.0\\.0\\.1");
 	}
 
 	@Test
