@@ -101,6 +101,8 @@ public final class BackendDefinitions {
 		}
 		checkPositive(prefix + ".proxy.connect-timeout", properties.getProxy().getConnectTimeout(), violations);
 		checkPositive(prefix + ".proxy.response-timeout", properties.getProxy().getResponseTimeout(), violations);
+		checkPositive(prefix + ".proxy.request-header-timeout", properties.getProxy().getRequestHeaderTimeout(),
+				violations);
 		String cookieName = properties.getSticky().getCookieName();
 		if (cookieName == null || !COOKIE_NAME.matcher(cookieName).matches()) {
 			violations.add(new ConfigurationViolation(prefix + ".sticky.cookie-name", cookieName,

@@ -35,6 +35,11 @@ import org.springframework.core.env.MapPropertySource;
  * original's usual backend, closes idle keep-alive connections after 5 seconds; a request
  * sent on a connection the backend is closing fails as "connection closed before a
  * response", which would be retried and would take a healthy backend down.</li>
+ * <li>{@code server.netty.idle-timeout=60s}: Reactor Netty keeps an idle client
+ * connection open for ever by default; a load balancer facing the internet must not let
+ * idle connections pile up (nginx closes them after 75 s, HAProxy after its client
+ * timeout). A slow request head is {@code smartstick.proxy.request-header-timeout}'s
+ * business.</li>
  * <li>{@code management.health.mail.enabled=false}: an unreachable SMTP server only
  * delays alert mails; it must not turn the load balancer's own health DOWN.</li>
  * <li>SMTP connect, read and write timeouts of 10 seconds ({@code mail.smtp.*} and
@@ -72,6 +77,7 @@ public class SmartStickDefaultsEnvironmentPostProcessor implements EnvironmentPo
 		defaults.put("management.observations.enable.http.server.requests", "false");
 		defaults.put("server.http2.enabled", "false");
 		defaults.put("spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time", "4s");
+		defaults.put("server.netty.idle-timeout", "60s");
 		defaults.put("management.health.mail.enabled", "false");
 		for (String protocol : new String[] { "smtp", "smtps" }) {
 			for (String timeout : new String[] { "connectiontimeout", "timeout", "writetimeout" }) {

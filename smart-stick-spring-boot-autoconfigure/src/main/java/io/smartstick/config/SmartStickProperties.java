@@ -740,6 +740,23 @@ public class SmartStickProperties {
 		 */
 		private int retries = 2;
 
+		/**
+		 * Time a client may take to send a request's line and headers, from the moment its
+		 * connection opens or the first byte of the request arrives; a slower client is
+		 * answered 408 and its connection closed (slowloris protection, like Tomcat's
+		 * connection timeout). If a duration suffix is not specified, milliseconds will be
+		 * used.
+		 */
+		private Duration requestHeaderTimeout = Duration.ofSeconds(20);
+
+		public Duration getRequestHeaderTimeout() {
+			return this.requestHeaderTimeout;
+		}
+
+		public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
+			this.requestHeaderTimeout = requestHeaderTimeout;
+		}
+
 		public int getRetries() {
 			return this.retries;
 		}

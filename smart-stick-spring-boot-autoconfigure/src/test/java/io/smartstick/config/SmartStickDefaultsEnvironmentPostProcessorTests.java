@@ -37,6 +37,7 @@ class SmartStickDefaultsEnvironmentPostProcessorTests {
 		assertThat(Binder.get(environment)
 			.bind("spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time", Duration.class)
 			.get()).isEqualTo(Duration.ofSeconds(4));
+		assertThat(environment.getProperty("server.netty.idle-timeout")).isEqualTo("60s");
 		assertThat(environment.getProperty("management.health.mail.enabled")).isEqualTo("false");
 		assertThat(environment.getProperty("spring.mail.properties[mail.smtp.timeout]")).isEqualTo("10000");
 	}
