@@ -53,6 +53,7 @@ class OriginalConfigMailAlertIntegrationTests {
 		mail.greenMail().setUser("lb@example.com", "secret");
 		Path config = Files.writeString(directory.resolve("config.json"), """
 				{
+				  "port": 0,
 				  "backends": [
 				    { "id": 2, "url": "%s", "healthPath": "/health", "owner": "dev@example.com" },
 				    { "id": 3, "url": "%s", "healthPath": "/health", "owner": "flappy@example.com" }

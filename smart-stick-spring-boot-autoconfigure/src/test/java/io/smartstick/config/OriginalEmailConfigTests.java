@@ -1,9 +1,10 @@
 package io.smartstick.config;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import static io.smartstick.config.OriginalConfigJsonTests.assertThatFails;
-import static io.smartstick.config.OriginalConfigJsonTests.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -89,6 +90,16 @@ class OriginalEmailConfigTests {
 		assertThatFails("{ \"email\": { \"host\": \"h\", \"secure\": 1 } }", "$.email.secure",
 				"Expected true or false for 'secure', but found a number",
 				"Set 'secure' to true for implicit TLS (SMTPS, usually port 465) or false for STARTTLS.");
+	}
+
+	/**
+	 * The properties of a config.json holding the given email settings and the port the
+	 * original requires, less the port's own property.
+	 */
+	private static Map<String, Object> map(String json) {
+		Map<String, Object> properties = OriginalConfigJsonTests.map(json.replaceFirst("\\{", "{ \"port\": 3001,"));
+		assertThat(properties.remove("server.port")).isEqualTo("3001");
+		return properties;
 	}
 
 	@Test
