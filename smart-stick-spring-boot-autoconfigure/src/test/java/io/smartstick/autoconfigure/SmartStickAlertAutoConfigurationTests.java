@@ -3,6 +3,7 @@ package io.smartstick.autoconfigure;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smartstick.alert.MailAlertListener;
 import io.smartstick.balancer.Backend;
@@ -25,6 +26,8 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
@@ -102,6 +105,16 @@ class SmartStickAlertAutoConfigurationTests {
 				assertThat(message.getValue().getSubject()).startsWith("[lb] Backend 0 ");
 				assertThat(message.getValue().getText()).contains("Load balancer: lb-eu-1");
 			});
+	}
+
+	@Test
+	void listenerStopsWhenTheContextCloses() {
+		JavaMailSender sender = mock(JavaMailSender.class);
+		AtomicReference<MailAlertListener> listener = new AtomicReference<>();
+		this.runner.withBean(JavaMailSender.class, () -> sender)
+			.run((context) -> listener.set(context.getBean(MailAlertListener.class)));
+		listener.get().onApplicationEvent(downEvent());
+		verify(sender, after(300).never()).send(any(SimpleMailMessage.class));
 	}
 
 	private static BackendStateChangedEvent downEvent() {
