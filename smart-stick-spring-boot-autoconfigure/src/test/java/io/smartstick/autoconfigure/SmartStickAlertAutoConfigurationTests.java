@@ -9,6 +9,8 @@ import io.smartstick.alert.MailAlertListener;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
+import io.smartstick.config.ConfigurationViolation;
+import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.test.Backends;
@@ -105,6 +107,26 @@ class SmartStickAlertAutoConfigurationTests {
 				assertThat(message.getValue().getSubject()).startsWith("[lb] Backend 0 ");
 				assertThat(message.getValue().getText()).contains("Load balancer: lb-eu-1");
 			});
+	}
+
+	@Test
+	void invalidDampingAndRetrySettingsFailStartupNamingEachProperty() {
+		this.runner
+			.withPropertyValues("spring.mail.host=127.0.0.1", "smartstick.alerts.min-interval=-1s",
+					"smartstick.alerts.retries=-1", "smartstick.alerts.retry-backoff=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.satisfies((ex) -> assertThat(((InvalidConfigurationException) ex).getViolations())
+					.extracting(ConfigurationViolation::property)
+					.containsExactly("smartstick.alerts.min-interval", "smartstick.alerts.retries",
+							"smartstick.alerts.retry-backoff")));
+	}
+
+	@Test
+	void zeroMinIntervalIsAllowed() {
+		this.runner.withPropertyValues("spring.mail.host=127.0.0.1", "smartstick.alerts.min-interval=0")
+			.run((context) -> assertThat(context).hasSingleBean(MailAlertListener.class));
 	}
 
 	@Test
