@@ -1,5 +1,6 @@
 package io.smartstick.alert;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
@@ -10,9 +11,10 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.util.StringUtils;
 
 /**
- * Builds the alert mail about one backend state change: to the backend's owner, with a
- * one-line subject and a plain-text body naming the backend, its new state, the cause,
- * the time in UTC and the load balancer that saw it.
+ * Builds the alert mails about a backend: to the backend's owner, with a one-line subject
+ * and a plain-text body naming the backend, its state, the cause, the time in UTC and the
+ * load balancer that saw it. A state-change mail tells one change; a summary tells the
+ * state at the end of a window of changes held back by {@code min-interval}.
  *
  * @author smart-stick
  */
@@ -43,20 +45,55 @@ final class AlertMessages {
 	 * @return the message
 	 */
 	SimpleMailMessage build(BackendStateChangedEvent event, int suppressed) {
-		Backend backend = event.getBackend();
+		return message(event.getBackend(), subject(event), body(event, suppressed));
+	}
+
+	/**
+	 * Build the summary mail sent at the end of a window of held-back changes.
+	 * @param latest the latest change, which gives the state to tell
+	 * @param changes changes of the backend's state in the window, zero or more
+	 * @param window length of the window ({@code min-interval})
+	 * @return the message
+	 */
+	SimpleMailMessage summary(BackendStateChangedEvent latest, int changes, Duration window) {
+		Backend backend = latest.getBackend();
+		String changed = (changes > 0) ? "; it changed " + changes + ((changes == 1) ? " time" : " times")
+				+ " in the last " + describe(window) : "";
+		String subject = prefix() + describe(backend) + " is " + state(latest.isHealthy()) + changed;
+		StringBuilder body = new StringBuilder();
+		body.append(describe(backend))
+			.append(latest.isHealthy() ? " is up and takes traffic" : " is down and takes no traffic")
+			.append(changed)
+			.append(".\n\n");
+		line(body, "Backend", backend.idValue());
+		line(body, "URL", backend.url().toString());
+		line(body, "State", state(latest.isHealthy()));
+		line(body, "Cause", latest.getCause());
+		line(body, "Time", latest.getTime().truncatedTo(ChronoUnit.MILLIS).toString());
+		line(body, "Load balancer", this.instanceName.get());
+		body.append("\nChanges within smartstick.alerts.min-interval (")
+			.append(describe(window))
+			.append(") of an earlier mail are held back; this mail tells the state at the end of it.\n");
+		return message(backend, subject, body.toString());
+	}
+
+	private SimpleMailMessage message(Backend backend, String subject, String text) {
 		SimpleMailMessage message = new SimpleMailMessage();
 		message.setTo(StringUtils.tokenizeToStringArray(backend.owner(), ","));
 		if (StringUtils.hasText(this.from)) {
 			message.setFrom(this.from);
 		}
-		message.setSubject(subject(event));
-		message.setText(body(event, suppressed));
+		message.setSubject(subject);
+		message.setText(text);
 		return message;
 	}
 
+	private String prefix() {
+		return StringUtils.hasText(this.subjectPrefix) ? this.subjectPrefix + " " : "";
+	}
+
 	String subject(BackendStateChangedEvent event) {
-		String prefix = StringUtils.hasText(this.subjectPrefix) ? this.subjectPrefix + " " : "";
-		return prefix + describe(event.getBackend()) + (event.isHealthy() ? " has RECOVERED" : " is DOWN");
+		return prefix() + describe(event.getBackend()) + (event.isHealthy() ? " has RECOVERED" : " is DOWN");
 	}
 
 	String body(BackendStateChangedEvent event, int suppressed) {
@@ -82,6 +119,18 @@ final class AlertMessages {
 
 	private static String describe(Backend backend) {
 		return "Backend " + backend.idValue() + " (" + backend.url() + ")";
+	}
+
+	static String describe(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis % 1000 != 0) {
+			return millis + " ms";
+		}
+		long seconds = millis / 1000;
+		if (seconds < 120 || seconds % 60 != 0) {
+			return seconds + " s";
+		}
+		return (seconds % 3600 == 0) ? (seconds / 3600) + " h" : (seconds / 60) + " min";
 	}
 
 	private static String state(boolean healthy) {

@@ -1,6 +1,9 @@
 package io.smartstick.alert;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.smartstick.balancer.Backend;
@@ -8,11 +11,14 @@ import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendStateChangedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.mail.MailSender;
@@ -21,14 +27,18 @@ import org.springframework.util.StringUtils;
 
 /**
  * Emails a backend's owner when the backend goes down or recovers. Mails are sent off the
- * publishing thread with bounded, exponentially backed-off retries; a failure is only
- * logged, never thrown back, so health checking and proxying go on regardless. Backends
- * without an owner are ignored, and changes closer together than the minimum interval are
- * not mailed.
+ * publishing thread with bounded, exponentially backed-off retries, one at a time and in
+ * order for each backend; a failure is only logged, never thrown back, so health checking
+ * and proxying go on regardless. Backends without an owner are ignored. A flapping
+ * backend is damped by {@code min-interval}: the first change and the one after it are
+ * mailed at once, further changes within the interval are held, and one summary mail at
+ * its end tells the state then if it differs from the last mail, so the last mail an owner
+ * receives always tells the backend's current state. Closing the listener stops its
+ * timers and the mails still queued or retried.
  *
  * @author smart-stick
  */
-public class MailAlertListener implements ApplicationListener<BackendStateChangedEvent> {
+public class MailAlertListener implements ApplicationListener<BackendStateChangedEvent>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(MailAlertListener.class);
 
@@ -38,11 +48,17 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 
 	private final AlertMessages messages;
 
-	private final AlertThrottle throttle;
+	private final Duration minInterval;
 
 	private final int retries;
 
 	private final Duration retryBackoff;
+
+	private final Scheduler scheduler;
+
+	private final Map<Integer, BackendAlerts> backends = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
 
 	/**
 	 * Create a listener.
@@ -67,53 +83,84 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 	 */
 	public MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
 			Supplier<String> instanceName, AlertOutcomeListener outcomes) {
+		this(mailSender, properties, from, instanceName, outcomes, Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Create a listener.
+	 * @param mailSender sends the mails
+	 * @param properties alert settings
+	 * @param from sender address, or {@code null} for the mail session's default
+	 * @param instanceName name of this load balancer, asked for off the publishing thread
+	 * @param outcomes told whether each alert was sent or given up
+	 * @param scheduler runs the sends (which block), their retry delays and the
+	 * {@code min-interval} timers
+	 */
+	MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
+			Supplier<String> instanceName, AlertOutcomeListener outcomes, Scheduler scheduler) {
 		this.outcomes = outcomes;
 		this.mailSender = mailSender;
 		this.messages = new AlertMessages(from, properties.getSubjectPrefix(), instanceName);
-		this.throttle = new AlertThrottle(properties.getMinInterval());
+		this.minInterval = properties.getMinInterval();
 		this.retries = Math.max(0, properties.getRetries());
 		this.retryBackoff = properties.getRetryBackoff();
+		this.scheduler = scheduler;
 	}
 
 	@Override
 	public void onApplicationEvent(BackendStateChangedEvent event) {
 		Backend backend = event.getBackend();
-		if (!StringUtils.hasText(backend.owner())) {
+		if (!StringUtils.hasText(backend.owner()) || this.closed) {
 			return;
 		}
 		try {
-			int suppressed = this.throttle.acquire(backend.id(), event.getTime());
-			if (suppressed < 0) {
-				logger.info("Not mailing " + backend.owner() + " that backend " + backend.idValue() + " is "
-						+ (event.isHealthy() ? "up" : "down") + ": within smartstick.alerts.min-interval of the"
-						+ " previous mail");
-				return;
-			}
-			send(backend, () -> this.messages.build(event, suppressed));
+			this.backends
+				.computeIfAbsent(backend.id(),
+						(id) -> new BackendAlerts(this.minInterval, this.scheduler, this.messages, this::send))
+				.changed(event);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Could not send alert mail about backend " + backend.idValue() + ": " + describe(ex));
 		}
 	}
 
-	private void send(Backend backend, Supplier<SimpleMailMessage> message) {
+	/**
+	 * Stop the {@code min-interval} timers and the mails still queued or being retried.
+	 */
+	@Override
+	public void destroy() {
+		this.closed = true;
+		this.backends.values().forEach(BackendAlerts::close);
+	}
+
+	private Disposable send(Backend backend, Supplier<SimpleMailMessage> message, Consumer<Boolean> done) {
 		int attempts = this.retries + 1;
-		Mono.fromRunnable(() -> {
-			this.mailSender.send(message.get());
-			this.outcomes.alertFinished(backend, true);
-		})
-			.subscribeOn(Schedulers.boundedElastic())
+		return Mono.fromRunnable(() -> this.mailSender.send(message.get()))
+			.subscribeOn(this.scheduler)
 			.retryWhen(Retry.backoff(this.retries, this.retryBackoff)
+				.scheduler(this.scheduler)
 				.doBeforeRetry((signal) -> logger.warn("Could not send alert mail about backend " + backend.idValue()
 						+ " to " + backend.owner() + " (attempt " + (signal.totalRetries() + 1) + " of " + attempts
 						+ "), retrying: " + describe(signal.failure()))))
 			.subscribe(null, (ex) -> {
-				this.outcomes.alertFinished(backend, false);
 				Throwable cause = Exceptions.isRetryExhausted(ex) ? ex.getCause() : ex;
 				logger.error("Gave up sending alert mail about backend " + backend.idValue() + " to "
 						+ backend.owner() + " after " + attempts + " attempts: " + describe(cause));
 				logger.debug("Last failure of alert mail about backend " + backend.idValue(), cause);
-			});
+				finished(backend, false, done);
+			}, () -> finished(backend, true, done));
+	}
+
+	private void finished(Backend backend, boolean sent, Consumer<Boolean> done) {
+		try {
+			this.outcomes.alertFinished(backend, sent);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Alert outcome listener failed for backend " + backend.idValue() + ": " + describe(ex));
+		}
+		finally {
+			done.accept(sent);
+		}
 	}
 
 	private static String describe(Throwable ex) {

@@ -2,11 +2,14 @@ package io.smartstick.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.smartstick.alert.AlertOutcomeListener;
 import io.smartstick.alert.MailAlertListener;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.config.ConfigurationViolation;
+import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.config.SmartStickProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,6 +44,7 @@ public class SmartStickAlertAutoConfiguration {
 			Environment environment, ObjectProvider<AlertOutcomeListener> outcomeListeners) {
 		List<AlertOutcomeListener> outcomes = outcomeListeners.orderedStream().toList();
 		SmartStickProperties.Alerts alerts = properties.getAlerts();
+		validate(alerts);
 		String from = StringUtils.hasText(alerts.getFrom()) ? alerts.getFrom()
 				: environment.getProperty("spring.mail.username");
 		String applicationName = environment.getProperty("spring.application.name");
@@ -50,6 +54,28 @@ public class SmartStickAlertAutoConfiguration {
 			}
 			return StringUtils.hasText(applicationName) ? applicationName : hostName();
 		}), (backend, sent) -> outcomes.forEach((listener) -> listener.alertFinished(backend, sent)));
+	}
+
+	private static void validate(SmartStickProperties.Alerts alerts) {
+		String prefix = SmartStickProperties.PREFIX + ".alerts.";
+		List<ConfigurationViolation> violations = new ArrayList<>();
+		if (alerts.getMinInterval() == null || alerts.getMinInterval().isNegative()) {
+			violations.add(new ConfigurationViolation(prefix + "min-interval", alerts.getMinInterval(),
+					"must be zero or positive",
+					"Use a duration such as 1m to damp flapping, or 0 to mail every change."));
+		}
+		if (alerts.getRetries() < 0) {
+			violations.add(new ConfigurationViolation(prefix + "retries", alerts.getRetries(), "is negative",
+					"Use 0 to never retry a failed send, or a small number such as 3."));
+		}
+		if (alerts.getRetryBackoff() == null || alerts.getRetryBackoff().isZero()
+				|| alerts.getRetryBackoff().isNegative()) {
+			violations.add(new ConfigurationViolation(prefix + "retry-backoff", alerts.getRetryBackoff(),
+					"must be positive", "Use a positive duration such as 1s."));
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidConfigurationException(violations);
+		}
 	}
 
 	private static String hostName() {

@@ -806,9 +806,15 @@ public class SmartStickProperties {
 		private String subjectPrefix = "[smart-stick]";
 
 		/**
-		 * Minimum time between two mails about the same backend, to damp flapping. Changes
-		 * within it are not mailed, only logged. If a duration suffix is not specified,
-		 * milliseconds will be used.
+		 * Window that damps a flapping backend, per backend. A change of a backend with
+		 * no window open is mailed at once and opens a window; the next change inside it
+		 * (such as the recovery after an outage) is mailed at once too, so a single
+		 * outage always gives a DOWN and a RECOVERED mail. Further changes inside the
+		 * window are held and logged; when it ends, one summary mail tells the state then
+		 * and how often it changed, if that state differs from the last mail, and opens a
+		 * window in which every change is held. A mail that could not be sent is made up
+		 * for by the summary at the end of its window. 0 mails every change. If a
+		 * duration suffix is not specified, milliseconds will be used.
 		 */
 		private Duration minInterval = Duration.ofMinutes(1);
 

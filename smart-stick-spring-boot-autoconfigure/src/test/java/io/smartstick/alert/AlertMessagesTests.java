@@ -1,6 +1,7 @@
 package io.smartstick.alert;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 
 import io.smartstick.balancer.Backend;
@@ -57,6 +58,46 @@ class AlertMessagesTests {
 			.endsWith("\n1 earlier change was not mailed (smartstick.alerts.min-interval).\n");
 		assertThat(this.messages.build(event(false, "connection refused"), 3).getText())
 			.endsWith("\n3 earlier changes were not mailed (smartstick.alerts.min-interval).\n");
+	}
+
+	@Test
+	void summaryTellsTheStateAndHowOftenItChanged() {
+		SimpleMailMessage message = this.messages.summary(event(true, "HTTP 200 from /health"), 6,
+				Duration.ofMinutes(1));
+		assertThat(message.getTo()).containsExactly("ops@example.com");
+		assertThat(message.getSubject())
+			.isEqualTo("[smart-stick] Backend 1 (http://host:5001) is UP; it changed 6 times in the last 60 s");
+		assertThat(message.getText()).isEqualTo("""
+				Backend 1 (http://host:5001) is up and takes traffic; it changed 6 times in the last 60 s.
+
+				Backend:       1
+				URL:           http://host:5001
+				State:         UP
+				Cause:         HTTP 200 from /health
+				Time:          2025-03-01T10:15:30.123Z
+				Load balancer: lb-1
+
+				Changes within smartstick.alerts.min-interval (60 s) of an earlier mail are held back; this mail tells \
+				the state at the end of it.
+				""");
+	}
+
+	@Test
+	void summaryOfAWindowWithoutChangesTellsOnlyTheState() {
+		SimpleMailMessage message = this.messages.summary(event(false, "connection refused"), 0,
+				Duration.ofMinutes(5));
+		assertThat(message.getSubject()).isEqualTo("[smart-stick] Backend 1 (http://host:5001) is DOWN");
+		assertThat(message.getText()).startsWith("Backend 1 (http://host:5001) is down and takes no traffic.\n")
+			.contains("(5 min)");
+	}
+
+	@Test
+	void durationsAreWrittenAsPeopleSayThem() {
+		assertThat(AlertMessages.describe(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+		assertThat(AlertMessages.describe(Duration.ofSeconds(90))).isEqualTo("90 s");
+		assertThat(AlertMessages.describe(Duration.ofMinutes(2))).isEqualTo("2 min");
+		assertThat(AlertMessages.describe(Duration.ofSeconds(150))).isEqualTo("150 s");
+		assertThat(AlertMessages.describe(Duration.ofHours(1))).isEqualTo("1 h");
 	}
 
 	@Test

@@ -1,8 +1,8 @@
 package io.smartstick.alert;
 
 import java.time.Duration;
-import java.time.Instant;
 
+import io.smartstick.alert.AlertThrottle.Verdict;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,33 +12,59 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AlertThrottleTests {
 
-	private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+	private final AlertThrottle throttle = new AlertThrottle(Duration.ofMinutes(1));
 
 	@Test
-	void changesWithinMinIntervalAreHeldBackAndCounted() {
-		AlertThrottle throttle = new AlertThrottle(Duration.ofMinutes(1));
-		assertThat(throttle.acquire(1, T0)).isZero();
-		assertThat(throttle.acquire(1, T0.plusSeconds(10))).isEqualTo(-1);
-		assertThat(throttle.acquire(1, T0.plusSeconds(59))).isEqualTo(-1);
-		assertThat(throttle.acquire(1, T0.plusSeconds(60))).isEqualTo(2);
-		assertThat(throttle.acquire(1, T0.plusSeconds(61))).isEqualTo(-1);
-		assertThat(throttle.acquire(1, T0.plusSeconds(120))).isEqualTo(1);
+	void firstChangeAndTheOneRevertingItAreMailedAtOnce() {
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.MAIL_AND_OPEN_WINDOW);
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.MAIL);
+		assertThat(this.throttle.windowEnded()).isEqualTo(new AlertThrottle.Window(2, 0));
 	}
 
 	@Test
-	void backendsAreThrottledIndependently() {
-		AlertThrottle throttle = new AlertThrottle(Duration.ofMinutes(1));
-		assertThat(throttle.acquire(1, T0)).isZero();
-		assertThat(throttle.acquire(2, T0.plusSeconds(1))).isZero();
-		assertThat(throttle.acquire(1, T0.plusSeconds(2))).isEqualTo(-1);
+	void furtherChangesWithinTheWindowAreHeldAndCounted() {
+		this.throttle.changed();
+		this.throttle.changed();
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.HOLD);
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.HOLD);
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.HOLD);
+		assertThat(this.throttle.windowEnded()).isEqualTo(new AlertThrottle.Window(5, 3));
 	}
 
 	@Test
-	void zeroMinIntervalLetsEveryChangeThrough() {
+	void backendIsQuietAgainOnceTheWindowEnds() {
+		this.throttle.changed();
+		this.throttle.changed();
+		this.throttle.changed();
+		this.throttle.windowEnded();
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.MAIL_AND_OPEN_WINDOW);
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.MAIL);
+	}
+
+	@Test
+	void windowOpenedByASummaryHoldsEveryChange() {
+		this.throttle.changed();
+		this.throttle.windowEnded();
+		assertThat(this.throttle.summarySent()).isTrue();
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.HOLD);
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.HOLD);
+		assertThat(this.throttle.windowEnded()).isEqualTo(new AlertThrottle.Window(2, 2));
+	}
+
+	@Test
+	void summaryOpensNoSecondWindow() {
+		this.throttle.changed();
+		assertThat(this.throttle.summarySent()).isFalse();
+		assertThat(this.throttle.changed()).isEqualTo(Verdict.MAIL);
+	}
+
+	@Test
+	void zeroMinIntervalMailsEveryChangeAndNeverOpensAWindow() {
 		AlertThrottle throttle = new AlertThrottle(Duration.ZERO);
-		assertThat(throttle.acquire(1, T0)).isZero();
-		assertThat(throttle.acquire(1, T0)).isZero();
-		assertThat(throttle.acquire(1, T0.minusMillis(1))).isZero();
+		for (int i = 0; i < 5; i++) {
+			assertThat(throttle.changed()).isEqualTo(Verdict.MAIL);
+		}
+		assertThat(throttle.summarySent()).isFalse();
 	}
 
 }

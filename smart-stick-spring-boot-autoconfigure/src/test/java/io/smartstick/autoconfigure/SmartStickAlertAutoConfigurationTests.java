@@ -3,11 +3,14 @@ package io.smartstick.autoconfigure;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smartstick.alert.MailAlertListener;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
+import io.smartstick.config.ConfigurationViolation;
+import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.test.Backends;
@@ -25,6 +28,8 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
@@ -102,6 +107,36 @@ class SmartStickAlertAutoConfigurationTests {
 				assertThat(message.getValue().getSubject()).startsWith("[lb] Backend 0 ");
 				assertThat(message.getValue().getText()).contains("Load balancer: lb-eu-1");
 			});
+	}
+
+	@Test
+	void invalidDampingAndRetrySettingsFailStartupNamingEachProperty() {
+		this.runner
+			.withPropertyValues("spring.mail.host=127.0.0.1", "smartstick.alerts.min-interval=-1s",
+					"smartstick.alerts.retries=-1", "smartstick.alerts.retry-backoff=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.satisfies((ex) -> assertThat(((InvalidConfigurationException) ex).getViolations())
+					.extracting(ConfigurationViolation::property)
+					.containsExactly("smartstick.alerts.min-interval", "smartstick.alerts.retries",
+							"smartstick.alerts.retry-backoff")));
+	}
+
+	@Test
+	void zeroMinIntervalIsAllowed() {
+		this.runner.withPropertyValues("spring.mail.host=127.0.0.1", "smartstick.alerts.min-interval=0")
+			.run((context) -> assertThat(context).hasSingleBean(MailAlertListener.class));
+	}
+
+	@Test
+	void listenerStopsWhenTheContextCloses() {
+		JavaMailSender sender = mock(JavaMailSender.class);
+		AtomicReference<MailAlertListener> listener = new AtomicReference<>();
+		this.runner.withBean(JavaMailSender.class, () -> sender)
+			.run((context) -> listener.set(context.getBean(MailAlertListener.class)));
+		listener.get().onApplicationEvent(downEvent());
+		verify(sender, after(300).never()).send(any(SimpleMailMessage.class));
 	}
 
 	private static BackendStateChangedEvent downEvent() {
