@@ -254,7 +254,7 @@ log "starting smart-stick on ${SS_URL} (heap ${HEAP}, health checks every ${HEAL
 java -Xms"${HEAP}" -Xmx"${HEAP}" "${EXTRA_JAVA_OPTS[@]}" -jar "${SAMPLE_JAR}" "${ss_args[@]}" "${SS_ARGS[@]}" \
 	>"${OUT}/smart-stick.log" 2>&1 &
 SS_PID=$!
-PIDS+=("${SS_PID}")
+PIDS=("${SS_PID}" "${PIDS[@]}") # stopped before the backends on exit, so no client sees them go
 deadline=$(($(now_ms) + START_TIMEOUT * 1000))
 while :; do
 	alive "${SS_PID}" || { tail -n 40 "${OUT}/smart-stick.log" >&2; die "smart-stick exited during start-up (log above)"; }
@@ -279,7 +279,7 @@ java -Djdk.httpclient.keepalive.timeout=30 -Xmx128m "${BENCH_DIR}/chaos/ChaosLoa
 	"--log=${OUT}/smart-stick.log" "--ready=${WORK}/load-ready" \
 	"--out=${OUT}/load.txt" "--failures=${OUT}/failures.txt" >"${OUT}/load.log" 2>&1 &
 LOAD_PID=$!
-PIDS+=("${LOAD_PID}")
+PIDS=("${LOAD_PID}" "${PIDS[@]}") # stopped first on exit
 for ((n = 0; n < 600; n++)); do
 	[[ ! -e "${WORK}/load-ready" ]] || break
 	alive "${LOAD_PID}" || { cat "${OUT}/load.log" >&2; die "the load generator exited (log above)"; }

@@ -64,6 +64,8 @@ public class ChaosLoad {
 
 	final URI base;
 
+	final long started = System.currentTimeMillis();
+
 	final long deadline;
 
 	final Duration timeout;
@@ -92,7 +94,7 @@ public class ChaosLoad {
 	ChaosLoad(Map<String, String> options) {
 		this.options = options;
 		this.base = URI.create(option("url", null));
-		this.deadline = System.currentTimeMillis() + 1000L * Long.parseLong(option("duration", "30"));
+		this.deadline = this.started + 1000L * Long.parseLong(option("duration", "30"));
 		this.timeout = Duration.ofSeconds(Long.parseLong(option("timeout", "10")));
 		this.pauseMs = Long.parseLong(option("pause-ms", "20"));
 		this.client = HttpClient.newBuilder()
@@ -191,7 +193,7 @@ public class ChaosLoad {
 				}
 				catch (RuntimeException ex) {
 					add("client_bug");
-					fail("client-bug", -1, 0, ex.toString());
+					fail("client-bug", -1, System.currentTimeMillis(), ex.toString());
 				}
 				pause(this.pauseMs);
 			}
@@ -231,8 +233,9 @@ public class ChaosLoad {
 			if (cookie != null && setCookie(response).isEmpty()
 					&& !cookie.equals(response.headers().firstValue("x-backend-id").orElse(""))) {
 				add("get_sticky_moved_without_cookie");
-				fail("GET sticky moved", -1, 0, "cookie " + cookie + " answered by "
-						+ response.headers().firstValue("x-backend-id").orElse("?") + " without a new cookie");
+				fail("GET sticky moved (not a goal)", -1, System.currentTimeMillis(), "cookie " + cookie
+						+ " answered by " + response.headers().firstValue("x-backend-id").orElse("?")
+						+ " without a new cookie");
 			}
 		}
 	}
@@ -531,7 +534,8 @@ public class ChaosLoad {
 			int backend = Integer.parseInt(matcher.group(2));
 			if (running(events, backend, at)) {
 				add("log_down_while_running");
-				lines.add(matcher.group(1) + " DOWN WHILE RUNNING [backend " + backend + "] " + matcher.group(4));
+				lines.add(matcher.group(1) + " DOWN WHILE RUNNING [backend " + backend + "] "
+						+ ((at < this.started) ? "(at start-up, before the load) " : "") + matcher.group(4));
 			}
 		}
 	}
