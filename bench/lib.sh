@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh), sourced after they define log and
-# die. Several of them read the caller's globals: WORK (wait_http, cleanup), LOAD_CPU and JVM_CPU
-# (cores_busy_jiffies), POLICY_RC_CREATED (apt_install, cleanup), PIDS (cleanup).
+# Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh, chaos.sh), sourced after they
+# define log and die. Several of them read the caller's globals: WORK (wait_http, cleanup), LOAD_CPU
+# and JVM_CPU (cores_busy_jiffies), POLICY_RC_CREATED (apt_install, cleanup), PIDS (cleanup,
+# forget_pid).
 
 # whether a PID is a live process (a child that exited but was not reaped yet is a zombie)
 alive() {
@@ -80,6 +81,21 @@ stop_pid() {
 		kill -KILL "${pid}" 2>/dev/null || true
 	fi
 	wait "${pid}" 2>/dev/null || true
+}
+
+# forgets a PID once it is stopped and reaped, so the clean-up never signals a reused PID
+forget_pid() {
+	local pid keep=()
+	for pid in "${PIDS[@]}"; do
+		[[ "${pid}" == "$1" ]] || keep+=("${pid}")
+	done
+	PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# stops one process we started, before the end of the run, and forgets it; $2 as for stop_pid
+stop_started() {
+	stop_pid "$1" "${2:-15}"
+	forget_pid "$1"
 }
 
 # installs Debian packages as root, refreshing the package lists once if that fails; sets and

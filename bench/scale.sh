@@ -87,21 +87,6 @@ source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
 
-# forgets a PID once it is stopped and reaped, so the trap never signals a reused PID
-forget_pid() {
-	local pid keep=()
-	for pid in "${PIDS[@]}"; do
-		[[ "${pid}" == "$1" ]] || keep+=("${pid}")
-	done
-	PIDS=("${keep[@]}")
-}
-
-# stops one process this script started, before the end of the run
-stop_started() {
-	stop_pid "$1"
-	forget_pid "$1"
-}
-
 stop_everything_on_exit
 
 # --- helpers --------------------------------------------------------------------------------

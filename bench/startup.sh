@@ -56,16 +56,6 @@ source "${BENCH_DIR}/lib.sh"
 
 # --- clean-up: stop what we started, by PID -------------------------------------------------
 
-# stops one process we started and forgets it
-stop_started() {
-	local pid="$1" kept=() p
-	stop_pid "${pid}" "${2:-15}"
-	for p in "${PIDS[@]}"; do
-		[[ "${p}" == "${pid}" ]] || kept+=("${p}")
-	done
-	PIDS=("${kept[@]+"${kept[@]}"}")
-}
-
 stop_everything_on_exit
 
 # --- helpers --------------------------------------------------------------------------------
