@@ -737,6 +737,14 @@ public class SmartStickProperties {
 		 */
 		private int retries = 2;
 
+		/**
+		 * Time a WebSocket tunnel may carry no bytes in either direction before both of its
+		 * connections are closed. Unset, a tunnel stays open until the client or the
+		 * backend closes it. If a duration suffix is not specified, milliseconds will be
+		 * used.
+		 */
+		private Duration websocketIdleTimeout;
+
 		public int getRetries() {
 			return this.retries;
 		}
@@ -759,6 +767,14 @@ public class SmartStickProperties {
 
 		public void setResponseTimeout(Duration responseTimeout) {
 			this.responseTimeout = responseTimeout;
+		}
+
+		public Duration getWebsocketIdleTimeout() {
+			return this.websocketIdleTimeout;
+		}
+
+		public void setWebsocketIdleTimeout(Duration websocketIdleTimeout) {
+			this.websocketIdleTimeout = websocketIdleTimeout;
 		}
 
 	}
