@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh), sourced after they define log and
+# Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh, ws.sh), sourced after they define log and
 # die. Several of them read the caller's globals: WORK (wait_http, cleanup), LOAD_CPU and JVM_CPU
 # (cores_busy_jiffies), POLICY_RC_CREATED (apt_install, cleanup), PIDS (cleanup).
 
