@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -86,6 +87,9 @@ final class WebSocketTunnel {
 		backend.inbound().receive().subscribe(null, (ex) -> logger.trace("Tunnel's backend connection ended", ex));
 		Channel channel = backend.channel();
 		channel.config().setAutoRead(false);
+		// as on the client's side (Reactor Netty's server default): a small message that arrives in two reads is
+		// written in two segments, and Nagle's algorithm would hold the second back for the backend's delayed ACK
+		channel.config().setOption(ChannelOption.TCP_NODELAY, true);
 		ChannelPipeline pipeline = channel.pipeline();
 		TunnelRelay relay = new TunnelRelay("backend");
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, RELAY, relay);
@@ -123,7 +127,10 @@ final class WebSocketTunnel {
 			Duration idleTimeout, MonoSink<Void> sink) {
 		this.clientChannel = channel;
 		if (this.closed.get() || !channel.isActive() || !this.backendChannel.isActive()) {
-			close();
+			// cancelled, or one side gone before the 101 was written: neither connection is of use any more
+			this.closed.set(true);
+			this.backendChannel.close();
+			channel.close();
 			sink.success();
 			return;
 		}
