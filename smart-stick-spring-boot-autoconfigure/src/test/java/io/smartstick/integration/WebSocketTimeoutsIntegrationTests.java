@@ -1,5 +1,9 @@
 package io.smartstick.integration;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,14 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code smartstick.proxy.websocket-idle-timeout}: a tunnel without traffic is closed on
- * both sides, one with traffic stays open.
+ * Time limits of WebSocket upgrades: {@code smartstick.proxy.websocket-idle-timeout} closes
+ * a tunnel without traffic on both sides and leaves one with traffic open, and a backend
+ * that accepts the connection but never answers the upgrade gets the client a 504 after
+ * {@code smartstick.proxy.response-timeout}.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "smartstick.health.enabled=false", "smartstick.proxy.websocket-idle-timeout=1s" })
-class WebSocketIdleTimeoutIntegrationTests {
+		properties = { "smartstick.health.enabled=false", "smartstick.proxy.websocket-idle-timeout=1s",
+				"smartstick.proxy.response-timeout=1s" })
+class WebSocketTimeoutsIntegrationTests {
 
 	static final WebSocketBackend backend = new WebSocketBackend("0");
+
+	/** Accepts connections and never answers: drained, only clients sent there by cookie reach it. */
+	static final ServerSocket silent = silentServer();
 
 	static final LoopResources clientLoops = LoopResources.create("ws-idle-client", 1, true);
 
@@ -44,12 +54,19 @@ class WebSocketIdleTimeoutIntegrationTests {
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend::url, 1);
+		LoadBalancerTests.backend(properties, 1, 1, () -> "http://127.0.0.1:" + silent.getLocalPort(), 0);
 	}
 
 	@AfterAll
 	static void stopBackend() {
 		clientLoops.disposeLater().block(Duration.ofSeconds(10));
 		backend.close();
+		try {
+			silent.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Test
@@ -78,11 +95,42 @@ class WebSocketIdleTimeoutIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(0).activeConnections() == 0);
 	}
 
+	@Test
+	void upgradeTheBackendDoesNotAnswerInTimeGets504() {
+		org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(20))
+			.build()
+			.get()
+			.uri("/ws")
+			.cookie("X-Backend-ID", "1")
+			.header("Upgrade", "websocket")
+			.header("Connection", "Upgrade")
+			.header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+			.header("Sec-WebSocket-Version", "13")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(504);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(1).activeConnections() == 0);
+	}
+
 	private HttpClient.WebsocketSender client() {
 		return HttpClient.create(ConnectionProvider.newConnection())
 			.runOn(clientLoops)
 			.websocket()
 			.uri("ws://127.0.0.1:" + this.port + "/ws");
+	}
+
+	/**
+	 * A listening socket whose connections are accepted by the kernel and never read.
+	 */
+	private static ServerSocket silentServer() {
+		try {
+			return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }
