@@ -141,16 +141,13 @@ final class TunnelRelay extends ChannelDuplexHandler {
 			logger.debug("WebSocket tunnel's " + this.side + " connection failed: " + cause);
 		}
 		if (this.closedBy == null) {
-			this.closedBy = this.side + " error";
+			this.closedBy = "error: " + cause;
 		}
 		ctx.close();
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		if (this.closedBy == null) {
-			this.closedBy = this.side;
-		}
 		closePeer();
 		ctx.fireChannelInactive();
 	}
@@ -176,7 +173,7 @@ final class TunnelRelay extends ChannelDuplexHandler {
 	@Override
 	public String toString() {
 		return this.bytes + " bytes from the " + this.side
-				+ ((this.closedBy != null) ? ", closed by " + this.closedBy : "");
+				+ ((this.closedBy != null) ? " (" + this.side + "'s connection closed on " + this.closedBy + ")" : "");
 	}
 
 }

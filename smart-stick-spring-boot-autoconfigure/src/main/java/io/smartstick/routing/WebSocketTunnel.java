@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -146,18 +148,20 @@ final class WebSocketTunnel {
 		channel.writeAndFlush(switchingProtocols(reason, headers));
 		backend.tunnelOpened();
 		AtomicInteger open = new AtomicInteger(2);
-		Runnable closedOne = () -> {
+		AtomicReference<String> first = new AtomicReference<>();
+		Consumer<String> closed = (side) -> {
+			first.compareAndSet(null, side);
 			if (open.decrementAndGet() == 0) {
 				backend.tunnelClosed();
 				if (logger.isDebugEnabled()) {
-					logger.debug("WebSocket tunnel to backend " + backend.idValue() + " closed: " + clientRelay
-							+ ", " + this.backendRelay);
+					logger.debug("WebSocket tunnel to backend " + backend.idValue() + " closed, the " + first.get()
+							+ "'s connection first: " + clientRelay + ", " + this.backendRelay);
 				}
 				sink.success();
 			}
 		};
-		channel.closeFuture().addListener((future) -> closedOne.run());
-		this.backendChannel.closeFuture().addListener((future) -> closedOne.run());
+		channel.closeFuture().addListener((future) -> closed.accept("client"));
+		this.backendChannel.closeFuture().addListener((future) -> closed.accept("backend"));
 		this.backendChannel.eventLoop().execute(() -> this.backendRelay.connect(this.backendChannel, channel));
 	}
 
