@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh, chaos.sh), sourced after they
-# define log and die. Several of them read the caller's globals: WORK (wait_http, cleanup), LOAD_CPU
-# and JVM_CPU (cores_busy_jiffies), POLICY_RC_CREATED (apt_install, cleanup), PIDS (cleanup,
+# Shared helpers of the bench scripts (run.sh, scale.sh, startup.sh, chaos.sh, ws.sh), sourced after
+# they define log and die. Several of them read the caller's globals: WORK (wait_http, cleanup),
+# LOAD_CPU and JVM_CPU (cores_busy_jiffies), POLICY_RC_CREATED (apt_install, cleanup), PIDS (cleanup,
 # forget_pid).
 
 # whether a PID is a live process (a child that exited but was not reaped yet is a zombie)

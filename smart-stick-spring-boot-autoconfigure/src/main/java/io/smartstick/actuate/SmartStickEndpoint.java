@@ -70,6 +70,7 @@ public class SmartStickEndpoint {
 				entry.put("consecutiveFailures", this.checks.consecutiveFailures(backend));
 				entry.put("lastCheckLatency", (latency != null) ? latency.toMillis() : null);
 				entry.put("adminState", name(backend.adminState()));
+				entry.put("openTunnels", backend.openTunnels());
 			}
 		}
 		return status;

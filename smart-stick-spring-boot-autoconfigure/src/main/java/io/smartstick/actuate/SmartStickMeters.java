@@ -23,8 +23,8 @@ import org.springframework.context.ApplicationListener;
 /**
  * Micrometer meters of the load balancer: timers of proxied requests and health checks,
  * counters of sticky assignments, retries, health transitions and alerts, and gauges of
- * each backend's in-flight requests, health and admin state. Meters are created once per
- * tag combination and reused.
+ * each backend's in-flight requests, open WebSocket tunnels, health and admin state.
+ * Meters are created once per tag combination and reused.
  *
  * @author smart-stick
  */
@@ -64,6 +64,11 @@ public class SmartStickMeters
 			String id = backend.idValue();
 			Gauge.builder("smartstick.backend.active", backend, Backend::activeConnections)
 				.description("Requests and WebSocket sessions in flight to a backend")
+				.tag("backend", id)
+				.strongReference(true)
+				.register(registry);
+			Gauge.builder("smartstick.backend.tunnels", backend, Backend::openTunnels)
+				.description("WebSocket tunnels open to a backend")
 				.tag("backend", id)
 				.strongReference(true)
 				.register(registry);

@@ -17,6 +17,7 @@ import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickyCookieWriter;
 import io.smartstick.sticky.StickySessionFilter;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,8 +38,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
-import org.springframework.web.reactive.socket.client.WebSocketClient;
-import org.springframework.web.reactive.socket.server.WebSocketService;
 
 /**
  * Auto-configuration of the request path through Spring Cloud Gateway: the route to the
@@ -100,9 +99,11 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
-	WebSocketProxyFilter smartStickWebSocketProxyFilter(WebSocketClient webSocketClient,
-			WebSocketService webSocketService, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		return new WebSocketProxyFilter(webSocketClient, webSocketService, headersFilters);
+	WebSocketProxyFilter smartStickWebSocketProxyFilter(HttpClient httpClient, SmartStickProperties properties,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		SmartStickProperties.Proxy proxy = properties.getProxy();
+		return new WebSocketProxyFilter(httpClient, proxy.getConnectTimeout(), proxy.getResponseTimeout(),
+				proxy.getWebsocketIdleTimeout(), headersFilters);
 	}
 
 	@Bean

@@ -40,6 +40,8 @@ public final class Backend implements ServiceInstance {
 
 	private final AtomicInteger activeConnections = new AtomicInteger();
 
+	private final AtomicInteger openTunnels = new AtomicInteger();
+
 	private volatile BackendHealth health = BackendHealth.UNKNOWN;
 
 	private volatile AdminState adminState = AdminState.READY;
@@ -157,6 +159,15 @@ public final class Backend implements ServiceInstance {
 	}
 
 	/**
+	 * Return the number of WebSocket tunnels open to this backend now: upgrades it
+	 * accepted whose connections are not closed yet.
+	 * @return the open tunnel count
+	 */
+	public int openTunnels() {
+		return this.openTunnels.get();
+	}
+
+	/**
 	 * Return the current health.
 	 * @return the health, never {@code null}
 	 */
@@ -219,6 +230,21 @@ public final class Backend implements ServiceInstance {
 	 */
 	public void completed() {
 		this.activeConnections.decrementAndGet();
+	}
+
+	/**
+	 * Record that a WebSocket tunnel to this backend opened; pair every call with
+	 * {@link #tunnelClosed()}.
+	 */
+	public void tunnelOpened() {
+		this.openTunnels.incrementAndGet();
+	}
+
+	/**
+	 * Record that a WebSocket tunnel to this backend closed.
+	 */
+	public void tunnelClosed() {
+		this.openTunnels.decrementAndGet();
 	}
 
 	@Override

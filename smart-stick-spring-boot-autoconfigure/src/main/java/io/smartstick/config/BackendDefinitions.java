@@ -103,6 +103,12 @@ public final class BackendDefinitions {
 		checkPositive(prefix + ".proxy.response-timeout", properties.getProxy().getResponseTimeout(), violations);
 		checkPositive(prefix + ".proxy.request-header-timeout", properties.getProxy().getRequestHeaderTimeout(),
 				violations);
+		Duration idle = properties.getProxy().getWebsocketIdleTimeout();
+		if (idle != null && (idle.isZero() || idle.isNegative())) {
+			violations.add(new ConfigurationViolation(prefix + ".proxy.websocket-idle-timeout", idle,
+					"must be positive", "Use a positive duration such as 1h, or leave it unset to keep idle WebSocket "
+							+ "tunnels open."));
+		}
 		String cookieName = properties.getSticky().getCookieName();
 		if (cookieName == null || !COOKIE_NAME.matcher(cookieName).matches()) {
 			violations.add(new ConfigurationViolation(prefix + ".sticky.cookie-name", cookieName,

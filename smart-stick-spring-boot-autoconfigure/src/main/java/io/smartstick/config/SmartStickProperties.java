@@ -741,6 +741,14 @@ public class SmartStickProperties {
 		private int retries = 2;
 
 		/**
+		 * Time a WebSocket tunnel may carry no bytes in either direction before both of its
+		 * connections are closed. Unset, a tunnel stays open until the client or the
+		 * backend closes it. If a duration suffix is not specified, milliseconds will be
+		 * used.
+		 */
+		private Duration websocketIdleTimeout;
+
+		/**
 		 * Time a client may take to send a request's line and headers, from the moment its
 		 * connection opens or the first byte of the request arrives; a slower client is
 		 * answered 408 and its connection closed (slowloris protection, like Tomcat's
@@ -779,6 +787,14 @@ public class SmartStickProperties {
 
 		public void setResponseTimeout(Duration responseTimeout) {
 			this.responseTimeout = responseTimeout;
+		}
+
+		public Duration getWebsocketIdleTimeout() {
+			return this.websocketIdleTimeout;
+		}
+
+		public void setWebsocketIdleTimeout(Duration websocketIdleTimeout) {
+			this.websocketIdleTimeout = websocketIdleTimeout;
 		}
 
 	}

@@ -1,18 +1,25 @@
 package io.smartstick.routing;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.smartstick.balancer.Backend;
+import io.smartstick.sticky.StickySelection;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -20,23 +27,31 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.util.StringUtils;
-import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.WebSocketSession;
-import org.springframework.web.reactive.socket.client.WebSocketClient;
-import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Proxies WebSocket upgrades of smart-stick's route backend first: the backend's handshake
- * is made before the client's, so a backend that refuses the upgrade has its answer
- * passed to the client, and a backend that cannot be reached fails like any request
- * (passive detection, retry elsewhere). Once both handshakes succeed, frames flow both
- * ways and a close on either side closes the other with the same status.
+ * Proxies WebSocket upgrades of smart-stick's route as a transparent tunnel, as nginx or
+ * HAProxy do: the upgrade request goes to the backend as an HTTP request, and the
+ * backend's answer goes to the client. A refusal (403, 426, ...) is passed on like any
+ * response; a {@code 101} reaches the client with every header the backend sent (plus
+ * {@code x-backend-id} and the sticky cookie when one is due), after which the two
+ * connections are joined byte for byte by a {@link WebSocketTunnel}: no frame is decoded,
+ * so message size, fragmentation, extensions, subprotocols, ping and close are the two
+ * ends' business. A backend that cannot be reached fails like any request before the
+ * {@code 101} (passive detection, retry elsewhere); the exchange, and its backend's count
+ * of active connections, lasts until the tunnel is closed.
+ * <p>
+ * Upgrades this filter cannot take over (HTTP/2, a server other than Reactor Netty) are
+ * left to Gateway's own WebSocket routing.
  *
  * @author smart-stick
  */
@@ -47,24 +62,30 @@ public class WebSocketProxyFilter implements GlobalFilter, Ordered {
 	 */
 	public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 2;
 
-	private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+	/** Hop-by-hop headers of a refusal, which the server writes its own way. */
+	private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "upgrade", "transfer-encoding",
+			"proxy-connection", "te", "trailer");
 
-	private final WebSocketClient client;
-
-	private final WebSocketService service;
+	private final HttpClient httpClient;
 
 	private final ObjectProvider<List<HttpHeadersFilter>> headersFilters;
 
+	private final Duration idleTimeout;
+
 	/**
 	 * Create a filter.
-	 * @param client connects to backends
-	 * @param service upgrades client connections
+	 * @param httpClient Gateway's HTTP client, which connects to backends
+	 * @param connectTimeout time allowed to connect to a backend
+	 * @param responseTimeout time allowed for the backend to answer the upgrade
+	 * @param idleTimeout time a tunnel may carry no bytes before it is closed, or
+	 * {@code null} for none
 	 * @param headersFilters Gateway's request header filters (X-Forwarded-*, hop-by-hop)
 	 */
-	public WebSocketProxyFilter(WebSocketClient client, WebSocketService service,
-			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		this.client = client;
-		this.service = service;
+	public WebSocketProxyFilter(HttpClient httpClient, Duration connectTimeout, Duration responseTimeout,
+			Duration idleTimeout, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		this.httpClient = httpClient.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+			.responseTimeout(responseTimeout);
+		this.idleTimeout = idleTimeout;
 		this.headersFilters = headersFilters;
 	}
 
@@ -76,93 +97,111 @@ public class WebSocketProxyFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		ServerHttpRequest request = exchange.getRequest();
 		if (!SmartStickRoutes.isSmartStickRoute(exchange) || url == null
-				|| !"websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade())
-				|| ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
+				|| !"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())
+				|| !HttpMethod.GET.equals(request.getMethod()) || ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
+			return chain.filter(exchange);
+		}
+		Connection client = http11Connection(request);
+		Backend backend = servedBy(exchange);
+		if (client == null || backend == null) {
 			return chain.filter(exchange);
 		}
 		ServerWebExchangeUtils.setAlreadyRouted(exchange);
-		List<String> protocols = protocols(exchange.getRequest().getHeaders());
-		return this.client.execute(webSocketUrl(url), backendHeaders(exchange), new WebSocketHandler() {
-
-			@Override
-			public List<String> getSubProtocols() {
-				return protocols;
-			}
-
-			@Override
-			public Mono<Void> handle(WebSocketSession backend) {
-				return upgradeClient(exchange, backend);
-			}
-
-		}).onErrorResume(WebSocketClientHandshakeException.class, (ex) -> passRefusal(exchange, ex.response()));
+		HttpHeaders headers = backendHeaders(exchange);
+		return this.httpClient
+			.headers((backendRequest) -> headers.forEach((name, values) -> backendRequest.set(name, values)))
+			.get()
+			.uri(url)
+			.responseConnection((response, connection) -> answer(exchange, client, backend, response, connection))
+			.then()
+			.onErrorMap(ReadTimeoutException.class, (ex) -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
+					"Backend did not answer the WebSocket upgrade in time", ex));
 	}
 
-	private Mono<Void> upgradeClient(ServerWebExchange exchange, WebSocketSession backend) {
-		Sinks.Empty<Void> clientDone = Sinks.empty();
-		String selected = backend.getHandshakeInfo().getSubProtocol();
-		WebSocketHandler bridge = new WebSocketHandler() {
-
-			@Override
-			public List<String> getSubProtocols() {
-				return (selected != null) ? List.of(selected) : List.of();
-			}
-
-			@Override
-			public Mono<Void> handle(WebSocketSession client) {
-				return WebSocketBridge.connect(client, backend).doFinally((signal) -> clientDone.tryEmitEmpty());
-			}
-
-		};
-		return this.service.handleRequest(exchange, bridge).then(clientDone.asMono());
+	private Mono<Void> answer(ServerWebExchange exchange, Connection client, Backend backend,
+			HttpClientResponse response, Connection connection) {
+		if (response.status().code() != HttpStatus.SWITCHING_PROTOCOLS.value()) {
+			return passAnswer(exchange, response, connection);
+		}
+		WebSocketTunnel tunnel = WebSocketTunnel.accept(connection);
+		ServerHttpResponse clientResponse = exchange.getResponse();
+		clientResponse.setStatusCode(HttpStatus.SWITCHING_PROTOCOLS);
+		HttpHeaders headers = clientResponse.getHeaders();
+		for (String name : response.responseHeaders().names()) {
+			headers.put(name, response.responseHeaders().getAll(name));
+		}
+		// committing runs the response's before-commit actions: x-backend-id and the sticky cookie
+		return clientResponse.setComplete()
+			.then(Mono.defer(() -> tunnel.join(client, ((HttpServerResponse) client).responseHeaders(),
+					response.status().reasonPhrase(), backend, this.idleTimeout)))
+			.doFinally((signal) -> tunnel.close());
 	}
 
-	private static Mono<Void> passRefusal(ServerWebExchange exchange, HttpResponse refusal) {
+	/**
+	 * Pass on an answer other than {@code 101} (a refusal, most likely) as it is, body
+	 * streamed.
+	 */
+	private static Mono<Void> passAnswer(ServerWebExchange exchange, HttpClientResponse answer,
+			Connection connection) {
 		ServerHttpResponse response = exchange.getResponse();
-		response.setStatusCode(HttpStatusCode.valueOf(refusal.status().code()));
+		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
 		HttpHeaders headers = response.getHeaders();
-		for (Map.Entry<String, String> header : refusal.headers()) {
-			String name = header.getKey().toLowerCase(Locale.ROOT);
-			if (!name.equals("connection") && !name.equals("upgrade") && !name.equals("transfer-encoding")
-					&& !name.equals("content-length")) {
+		for (Map.Entry<String, String> header : answer.responseHeaders()) {
+			if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
 				headers.add(header.getKey(), header.getValue());
 			}
 		}
-		if (refusal instanceof FullHttpResponse full && full.content().isReadable()) {
-			byte[] body = ByteBufUtil.getBytes(full.content());
-			return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+		if (response.bufferFactory() instanceof NettyDataBufferFactory factory) {
+			return response.writeWith(connection.inbound().receive().retain().map(factory::wrap));
 		}
-		return response.setComplete();
+		return response.writeWith(connection.inbound()
+			.receive()
+			.asByteArray()
+			.map((bytes) -> response.bufferFactory().wrap(bytes)));
 	}
 
 	private HttpHeaders backendHeaders(ServerWebExchange exchange) {
 		HttpHeaders filtered = HttpHeadersFilter.filterRequest(this.headersFilters.getIfAvailable(ArrayList::new),
 				exchange);
 		HttpHeaders headers = new HttpHeaders();
+		boolean preserveHost = exchange.getAttributeOrDefault(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE,
+				false);
 		for (Map.Entry<String, List<String>> header : filtered.headerSet()) {
-			String name = header.getKey().toLowerCase(Locale.ROOT);
-			if (!name.startsWith("sec-websocket") && !name.equals("host")) {
-				headers.addAll(header.getKey(), header.getValue());
+			if (preserveHost || !header.getKey().equalsIgnoreCase(HttpHeaders.HOST)) {
+				headers.put(header.getKey(), header.getValue());
 			}
 		}
+		// hop-by-hop headers, removed by the filters, that make this request an upgrade
+		headers.set(HttpHeaders.CONNECTION, "Upgrade");
+		headers.set(HttpHeaders.UPGRADE, exchange.getRequest().getHeaders().getUpgrade());
 		return headers;
 	}
 
-	private static List<String> protocols(HttpHeaders headers) {
-		List<String> values = headers.get(SEC_WEBSOCKET_PROTOCOL);
-		if (values == null) {
-			return List.of();
+	/**
+	 * The client's connection, if it is an HTTP/1.1 connection served by Reactor Netty,
+	 * which can be turned into a tunnel.
+	 */
+	private static Connection http11Connection(ServerHttpRequest request) {
+		Object nativeRequest;
+		try {
+			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
 		}
-		List<String> protocols = new ArrayList<>();
-		for (String value : values) {
-			protocols.addAll(Arrays.asList(StringUtils.tokenizeToStringArray(value, ",")));
+		catch (IllegalArgumentException ex) {
+			return null;
 		}
-		return protocols;
+		if (nativeRequest instanceof Connection connection && nativeRequest instanceof HttpServerRequest http
+				&& nativeRequest instanceof HttpServerResponse && HttpVersion.HTTP_1_1.equals(http.version())
+				&& connection.channel().pipeline().get(HttpServerCodec.class) != null) {
+			return connection;
+		}
+		return null;
 	}
 
-	private static URI webSocketUrl(URI url) {
-		String scheme = "https".equalsIgnoreCase(url.getScheme()) ? "wss" : "ws";
-		return UriComponentsBuilder.fromUri(url).scheme(scheme).build(true).toUri();
+	private static Backend servedBy(ServerWebExchange exchange) {
+		Object selection = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		return (selection instanceof StickySelection sticky) ? sticky.backend() : null;
 	}
 
 }

@@ -94,7 +94,7 @@ class SmartStickActuatorIntegrationTests {
 		JsonNode first = status.get("backends").get(0);
 		assertThat(first.propertyNames()).containsExactly("id", "url", "healthy", "weight", "requests",
 				"activeConnections", "lastChecked", "healthCheck", "state", "consecutiveFailures", "lastCheckLatency",
-				"adminState");
+				"adminState", "openTunnels");
 		assertThat(first.get("id").asInt()).isZero();
 		assertThat(first.get("url").asString()).isEqualTo(backend0.url());
 		assertThat(first.get("state").asString()).isEqualTo("HTTP 200 from /health");
@@ -102,6 +102,7 @@ class SmartStickActuatorIntegrationTests {
 		assertThat(first.get("lastCheckLatency").isIntegralNumber()).isTrue();
 		assertThat(first.get("lastCheckLatency").asLong()).isBetween(0L, 10_000L);
 		assertThat(first.get("adminState").asString()).isEqualTo("ready");
+		assertThat(first.get("openTunnels").asInt()).isZero();
 		assertThat(first.get("healthCheck").get("hasCustomHeaders").asBoolean()).isTrue();
 		assertThat(body).doesNotContain("s3cr3t").doesNotContain("topsecret");
 	}

@@ -93,9 +93,11 @@ class SmartStickMetersTests {
 	void gaugesFollowTheBackend() {
 		this.meters.bindTo(this.meterRegistry);
 		this.backend.started();
+		this.backend.tunnelOpened();
 		this.registry.updateHealth(this.backend, false, "test", Instant.now());
 		this.registry.updateAdminState(this.backend, AdminState.DRAIN);
 		assertThat(this.meterRegistry.get("smartstick.backend.active").tag("backend", "7").gauge().value()).isOne();
+		assertThat(this.meterRegistry.get("smartstick.backend.tunnels").tag("backend", "7").gauge().value()).isOne();
 		assertThat(this.meterRegistry.get("smartstick.backend.up").tag("backend", "7").gauge().value()).isZero();
 		assertThat(this.meterRegistry.get("smartstick.backend.admin").tags("backend", "7", "state", "drain").gauge()
 			.value()).isOne();

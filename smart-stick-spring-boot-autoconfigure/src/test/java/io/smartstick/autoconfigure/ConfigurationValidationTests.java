@@ -182,6 +182,24 @@ class ConfigurationValidationTests {
 	}
 
 	@Test
+	void zeroWebSocketIdleTimeoutFailsStartup() {
+		failure(validBackend(), "smartstick.proxy.websocket-idle-timeout=0").assertOnly(
+				"smartstick.proxy.websocket-idle-timeout", "must be positive", "positive duration such as 1h",
+				"leave it unset");
+	}
+
+	@Test
+	void webSocketIdleTimeoutIsUnsetByDefaultAndTakesMillisecondsWithoutUnit() {
+		this.runner.withPropertyValues(validBackend()).run((context) -> assertThat(
+				context.getBean(SmartStickProperties.class).getProxy().getWebsocketIdleTimeout())
+			.isNull());
+		this.runner.withPropertyValues(concat(validBackend(), "smartstick.proxy.websocket-idle-timeout=1500"))
+			.run((context) -> assertThat(
+					context.getBean(SmartStickProperties.class).getProxy().getWebsocketIdleTimeout())
+				.isEqualTo(Duration.ofMillis(1500)));
+	}
+
+	@Test
 	void globalHealthPathWithoutLeadingSlashFailsStartup() {
 		failure(validBackend(), "smartstick.health.path=health").assertOnly("smartstick.health.path",
 				"does not start with /", "/health");

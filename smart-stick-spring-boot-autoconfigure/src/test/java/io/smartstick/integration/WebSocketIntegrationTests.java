@@ -200,7 +200,11 @@ class WebSocketIntegrationTests {
 			.header("Sec-WebSocket-Version", "13")
 			.exchange()
 			.expectStatus()
-			.isForbidden();
+			.isForbidden()
+			.expectHeader()
+			.valueEquals("x-refused-by", "0")
+			.expectBody(String.class)
+			.isEqualTo("no sockets here");
 	}
 
 	private List<String> session(String cookie,
