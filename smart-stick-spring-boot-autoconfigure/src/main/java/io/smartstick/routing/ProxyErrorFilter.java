@@ -1,6 +1,5 @@
 package io.smartstick.routing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
@@ -62,8 +61,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	private static final Log logger = LogFactory.getLog(ProxyErrorFilter.class);
 
-	private static final byte[] NO_BACKEND_BODY = "{\"error\":\"No healthy backends available.\"}"
-		.getBytes(StandardCharsets.UTF_8);
+	private static final byte[] NO_BACKEND_BODY = JsonErrorBody.of("No healthy backends available.");
 
 	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
 			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
@@ -227,7 +225,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	}
 
 	private static byte[] error(String message) {
-		return ("{\"error\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+		return JsonErrorBody.of(message);
 	}
 
 	private static Mono<Void> write(ServerHttpResponse response, HttpStatus status, byte[] body) {
