@@ -732,8 +732,8 @@ public class SmartStickProperties {
 
 		/**
 		 * Times a failed request is retried on another healthy backend, when that is safe:
-		 * always if the request never reached the backend, otherwise only for idempotent
-		 * requests without a body, and never once the response has started.
+		 * always if nothing of the request was sent, otherwise only for idempotent requests
+		 * without a body, and never once the response has started.
 		 */
 		private int retries = 2;
 

@@ -18,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -37,14 +38,16 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Handles failures of smart-stick's route. A transport failure takes the backend down at
  * once (passive detection) and, when safe, the request is retried on another healthy
- * backend: always if the backend was never reached, otherwise only for idempotent
- * requests without a body, and never once the response to the client has started (a
- * backend that breaks the connection after its response headers but before any of its
- * body is retried like one that broke it before answering). What cannot be
- * retried is answered with JSON: 503 with {@code Retry-After} when no backend is
- * available, 504 when the backend did not answer in time, 502 when it could not be
- * reached or broke the connection. Client aborts are cancellations, not failures, and
- * never count against a backend.
+ * backend: always if nothing of it was sent (connect and pool failures, a connection
+ * closed before the request was written), otherwise only for idempotent requests without
+ * a body, and never once the response to the client has started (a backend that breaks
+ * the connection after its response headers but before any of its body is retried like
+ * one that broke it before answering).
+ * <p>
+ * What cannot be retried is answered with JSON: 503 with {@code Retry-After} when no
+ * backend is available, 504 when the backend did not answer in time, 502 when it could
+ * not be reached or broke the connection. Client aborts are cancellations, not failures,
+ * and never count against a backend.
  *
  * @author smart-stick
  */
@@ -107,36 +110,52 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		if (!SmartStickRoutes.isSmartStickRoute(exchange)) {
 			return chain.filter(exchange);
 		}
-		return attempt(exchange, chain, 0, null);
+		ConnectionUse use = new ConnectionUse();
+		// the HTTP client's hook finds it in the context of each attempt's backend request
+		return attempt(exchange, chain, use, 0, null).contextWrite(Context.of(ConnectionUse.CONTEXT_KEY, use));
 	}
 
-	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int attempt, Failed previous) {
-		return chain.filter(exchange).onErrorResume((ex) -> {
-			Backend backend = servedBy(exchange);
-			ProxyFailure failure = ProxyFailure.of(ex);
-			if (exchange.getResponse().isCommitted()) {
-				// the client has part of an answer: nothing to retry or replace. Writing to the client starts
-				// with the commit, so only a backend that broke off its body is sure to be at fault here.
-				if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
-					passivelyDetected(backend, failure);
-				}
-				return Mono.error(ex);
-			}
-			if (previous != null && ex instanceof NotFoundException) {
-				// retrying found no other backend: report what actually went wrong
-				return answer(exchange, previous.error(), previous.failure(), previous.backend());
-			}
-			if (failure.isTransport()) {
+	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
+			Failed previous) {
+		return chain.filter(exchange).onErrorResume((ex) -> failed(exchange, chain, use, attempt, previous, ex));
+	}
+
+	private Mono<Void> failed(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
+			Failed previous, Throwable ex) {
+		Backend backend = servedBy(exchange);
+		boolean responseStarted = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
+		ProxyFailure failure = ProxyFailure.of(ex, use.bound(), responseStarted);
+		if (exchange.getResponse().isCommitted()) {
+			// the client has part of an answer: nothing to retry or replace. Writing to the client starts
+			// with the commit, so only a backend that broke off its body is sure to be at fault here.
+			if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
 				passivelyDetected(backend, failure);
 			}
-			if (backend != null && attempt < this.retries && isRetryable(failure, exchange.getRequest())) {
-				logger.debug("Retrying " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
-						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
-				this.observer.retried(backend, failure.cause());
-				prepareRetry(exchange, backend);
-				return afterThisSignal(attempt(exchange, chain, attempt + 1, new Failed(ex, failure, backend)));
-			}
-			return answer(exchange, ex, failure, backend);
+			return Mono.error(ex);
+		}
+		if (previous != null && ex instanceof NotFoundException) {
+			// retrying found no other backend: report what actually went wrong
+			return answer(exchange, previous.error(), previous.failure(), previous.backend());
+		}
+		ServerHttpRequest request = exchange.getRequest();
+		if (failure.isTransport()) {
+			passivelyDetected(backend, failure);
+		}
+		if (backend != null && attempt < this.retries && isRetryable(failure, request)) {
+			logger.debug("Retrying " + request.getMethod() + " " + request.getPath() + " after backend "
+					+ backend.idValue() + " failed: " + failure.cause());
+			this.observer.retried(backend, failure.cause());
+			prepareRetry(exchange, backend);
+			return afterThisSignal(next(exchange, chain, use, attempt + 1, new Failed(ex, failure, backend)));
+		}
+		return answer(exchange, ex, failure, backend);
+	}
+
+	private Mono<Void> next(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
+			Failed previous) {
+		return Mono.defer(() -> {
+			use.begin();
+			return attempt(exchange, chain, use, attempt, previous);
 		});
 	}
 
@@ -161,31 +180,45 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	}
 
 	private static boolean isRetryable(ProxyFailure failure, ServerHttpRequest request) {
-		if (failure == ProxyFailure.NOT_REACHED) {
+		if (failure.neverSent()) {
 			return true;
 		}
+		return (failure == ProxyFailure.RESET_BEFORE_RESPONSE || failure == ProxyFailure.RESET_DURING_RESPONSE)
+				&& isReplayable(request);
+	}
+
+	/**
+	 * Whether a request that may have reached a backend can be sent again: idempotent and
+	 * without a body.
+	 */
+	private static boolean isReplayable(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();
 		boolean hasBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-		return (failure == ProxyFailure.RESET_BEFORE_RESPONSE || failure == ProxyFailure.RESET_DURING_RESPONSE)
-				&& IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+		return IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+	}
+
+	/**
+	 * Forget the failed attempt, and exclude its backend from the next choice.
+	 */
+	@SuppressWarnings("unchecked")
+	private static void prepareRetry(ServerWebExchange exchange, Backend failed) {
+		forgetAttempt(exchange);
+		Set<Backend> excluded = (Set<Backend>) exchange.getAttributes()
+			.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR, (key) -> new HashSet<Backend>());
+		excluded.add(failed);
 	}
 
 	/**
 	 * Forget the failed attempt: the headers of a half-received backend answer, the
-	 * request URL (derived again from the route) and the backend, which is excluded from
-	 * the next choice.
+	 * request URL (derived again from the route) and the backend choice.
 	 */
-	@SuppressWarnings("unchecked")
-	private static void prepareRetry(ServerWebExchange exchange, Backend failed) {
+	private static void forgetAttempt(ServerWebExchange exchange) {
 		ServerWebExchangeUtils.reset(exchange);
 		Map<String, Object> attributes = exchange.getAttributes();
 		attributes.remove(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		attributes.remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
 		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR);
 		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
-		Set<Backend> excluded = (Set<Backend>) attributes.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR,
-				(key) -> new HashSet<Backend>());
-		excluded.add(failed);
 	}
 
 	private Mono<Void> answer(ServerWebExchange exchange, Throwable ex, ProxyFailure failure, Backend backend) {

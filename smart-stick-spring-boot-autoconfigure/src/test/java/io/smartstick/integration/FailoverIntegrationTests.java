@@ -1,5 +1,9 @@
 package io.smartstick.integration;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +61,9 @@ class FailoverIntegrationTests {
 	/** Drained: only clients sent there by cookie reach it; the burst test kills it. */
 	static final TestBackend doomed = new TestBackend("2");
 
+	/** Nothing listens there: only clients sent there by cookie try it. */
+	static final String gone = "http://127.0.0.1:" + closedPort();
+
 	@LocalServerPort
 	int port;
 
@@ -73,6 +80,16 @@ class FailoverIntegrationTests {
 		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
 		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 		LoadBalancerTests.backend(properties, 2, 2, doomed::url, 0);
+		LoadBalancerTests.backend(properties, 3, 3, () -> gone, 0);
+	}
+
+	private static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@AfterAll
@@ -134,6 +151,22 @@ class FailoverIntegrationTests {
 		});
 		assertThat(this.registry.find(2).isHealthy()).isFalse();
 		assertThat(this.registry.find(2).health().cause()).contains("passive");
+	}
+
+	@Test
+	void postThatNeverReachedItsBackendIsRetriedElsewhere() {
+		EntityExchangeResult<String> result = this.client.post()
+			.uri("/echo")
+			.cookie("X-Backend-ID", "3")
+			.bodyValue("{\"order\":43}")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult();
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		assertThat(result.getResponseBody()).isEqualTo("{\"order\":43}");
+		assertThat(result.getResponseHeaders().getFirst("x-backend-id")).isIn("0", "1");
+		assertThat(this.registry.find(3).isHealthy()).isFalse();
+		assertThat(this.registry.find(3).health().cause()).isEqualTo("connection refused (passive)");
 	}
 
 	@Test
