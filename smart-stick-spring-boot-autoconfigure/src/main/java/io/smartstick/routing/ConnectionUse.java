@@ -6,6 +6,8 @@ import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientRequest;
 
+import org.springframework.cloud.gateway.route.Route;
+
 /**
  * Which backend connection the current attempt of a proxied exchange went out on: one
  * per exchange, in the Reactor context of its attempts, filled in by
@@ -32,12 +34,18 @@ final class ConnectionUse {
 
 	private volatile boolean reused;
 
+	private volatile boolean fresh;
+
+	private Route pooledRoute;
+
 	/**
 	 * Start an attempt.
+	 * @param fresh whether it must go out on a connection of its own, closed after it
 	 */
-	void begin() {
+	void begin(boolean fresh) {
 		this.bound = false;
 		this.reused = false;
+		this.fresh = fresh;
 	}
 
 	/**
@@ -54,6 +62,24 @@ final class ConnectionUse {
 	 */
 	boolean reused() {
 		return this.reused;
+	}
+
+	/**
+	 * Whether the attempt was the repeat on a fresh connection.
+	 */
+	boolean fresh() {
+		return this.fresh;
+	}
+
+	/**
+	 * The exchange's own route while a repeat runs on the fresh-connection twin route.
+	 */
+	Route pooledRoute() {
+		return this.pooledRoute;
+	}
+
+	void pooledRoute(Route route) {
+		this.pooledRoute = route;
 	}
 
 	/**
@@ -75,6 +101,10 @@ final class ConnectionUse {
 		if (use != null) {
 			use.reused = reused;
 			use.bound = true;
+			if (use.fresh) {
+				// never back to the pool: the next repeat finds no idle connection there either
+				connection.markPersistent(false);
+			}
 		}
 	}
 

@@ -22,6 +22,7 @@ import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -43,6 +44,16 @@ import org.springframework.web.server.ServerWebExchange;
  * a body, and never once the response to the client has started (a backend that breaks
  * the connection after its response headers but before any of its body is retried like
  * one that broke it before answering).
+ * <p>
+ * A request that fails before any response on a connection taken from the pool (one that
+ * had carried an earlier request), or whose connection was lost before any of it was
+ * written, may have met the keep-alive race: the backend closed an idle keep-alive
+ * connection just as the request was written to it, which says nothing of the backend's
+ * health. smart-stick then sends the request once more to the same backend, on a fresh
+ * connection, and neither counts it against the backend nor as a retry; only if that
+ * fails too do passive detection and the retry rules apply. A request that was written and cannot safely be sent twice (a {@code POST}, a
+ * request with a body) is not repeated, as the backend may have received it; it is
+ * answered with 502 without taking the backend down.
  * <p>
  * What cannot be retried is answered with JSON: 503 with {@code Retry-After} when no
  * backend is available, 504 when the backend did not answer in time, 502 when it could
@@ -80,6 +91,8 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	private final Clock clock;
 
 	private final SmartStickObserver observer;
+
+	private final FreshConnectionRoute freshConnectionRoute = new FreshConnectionRoute();
 
 	/**
 	 * Create a filter.
@@ -122,6 +135,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	private Mono<Void> failed(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
 			Failed previous, Throwable ex) {
+		restorePooledRoute(exchange, use);
 		Backend backend = servedBy(exchange);
 		boolean responseStarted = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
 		ProxyFailure failure = ProxyFailure.of(ex, use.bound(), responseStarted);
@@ -138,7 +152,16 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 			return answer(exchange, previous.error(), previous.failure(), previous.backend());
 		}
 		ServerHttpRequest request = exchange.getRequest();
-		if (failure.isTransport()) {
+		if (backend != null && mayBeKeepAliveRace(failure, use)) {
+			if (failure.neverSent() || isReplayable(request)) {
+				logger.debug("Repeating " + request.getMethod() + " " + request.getPath() + " on a fresh connection to"
+						+ " backend " + backend.idValue() + " after its pooled connection failed: " + failure.cause());
+				prepareRepeat(exchange, use);
+				return afterThisSignal(next(exchange, chain, use, true, attempt, previous));
+			}
+			// written, and not to be sent twice: it may have reached the backend, which nothing shows to be down
+		}
+		else if (failure.isTransport()) {
 			passivelyDetected(backend, failure);
 		}
 		if (backend != null && attempt < this.retries && isRetryable(failure, request)) {
@@ -146,17 +169,27 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 					+ backend.idValue() + " failed: " + failure.cause());
 			this.observer.retried(backend, failure.cause());
 			prepareRetry(exchange, backend);
-			return afterThisSignal(next(exchange, chain, use, attempt + 1, new Failed(ex, failure, backend)));
+			return afterThisSignal(next(exchange, chain, use, false, attempt + 1, new Failed(ex, failure, backend)));
 		}
 		return answer(exchange, ex, failure, backend);
 	}
 
-	private Mono<Void> next(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
-			Failed previous) {
+	private Mono<Void> next(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, boolean fresh,
+			int attempt, Failed previous) {
 		return Mono.defer(() -> {
-			use.begin();
+			use.begin(fresh);
 			return attempt(exchange, chain, use, attempt, previous);
 		});
+	}
+
+	/**
+	 * Whether a failure may be the keep-alive race, not yet met with a fresh connection:
+	 * the request failed before any response on a connection from the pool, or a
+	 * connection was lost before any of the request was written to it.
+	 */
+	private static boolean mayBeKeepAliveRace(ProxyFailure failure, ConnectionUse use) {
+		return !use.fresh() && (failure == ProxyFailure.NOT_SENT
+				|| (failure == ProxyFailure.RESET_BEFORE_RESPONSE && use.reused()));
 	}
 
 	/**
@@ -206,6 +239,30 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		Set<Backend> excluded = (Set<Backend>) exchange.getAttributes()
 			.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR, (key) -> new HashSet<Backend>());
 		excluded.add(failed);
+	}
+
+	/**
+	 * Forget the failed attempt but keep its backend choice, and send the next one through
+	 * the route's fresh-connection twin.
+	 */
+	private void prepareRepeat(ServerWebExchange exchange, ConnectionUse use) {
+		Map<String, Object> attributes = exchange.getAttributes();
+		Object selection = attributes.get(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		forgetAttempt(exchange);
+		attributes.put(StickyLoadBalancer.REPEATED_SELECTION_ATTR, selection);
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		if (route != null) {
+			use.pooledRoute(route);
+			attributes.put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, this.freshConnectionRoute.of(route));
+		}
+	}
+
+	private static void restorePooledRoute(ServerWebExchange exchange, ConnectionUse use) {
+		Route pooled = use.pooledRoute();
+		if (pooled != null) {
+			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, pooled);
+			use.pooledRoute(null);
+		}
 	}
 
 	/**

@@ -181,18 +181,26 @@ class FailoverIntegrationTests {
 
 	@Test
 	void getWhoseConnectionBreaksBeforeAnyResponseIsRetriedElsewhere() throws Exception {
+		// a connection to each backend in the pool, on which the GET is sent first
+		for (String id : List.of("0", "1")) {
+			this.client.get().uri("/").cookie("X-Backend-ID", id).exchange().expectStatus().isOk();
+		}
 		drainPaths(backend0);
+		drainPaths(backend1);
 		EntityExchangeResult<String> result = this.client.get()
 			.uri("/drop")
 			.cookie("X-Backend-ID", "1")
 			.exchange()
 			.expectBody(String.class)
 			.returnResult();
-		// the other backend answers /drop the same way: both see it once, then the client gets the 502
+		// broken on a pooled connection it may be the keep-alive race: sent once more on a fresh connection.
+		// The other backend answers /drop the same way, then the client gets the 502
 		assertThat(result.getStatus().value()).isEqualTo(502);
 		assertThat(result.getResponseBody()).isEqualTo("{\"error\":\"Backend 0 did not answer.\"}");
-		assertThat(drainPaths(backend1)).containsOnlyOnce("/drop");
-		assertThat(drainPaths(backend0)).containsOnlyOnce("/drop");
+		assertThat(drainConnections(backend1)).containsExactly("/drop on a pooled connection",
+				"/drop on a fresh connection");
+		assertThat(drainConnections(backend0)).containsExactly("/drop on a pooled connection",
+				"/drop on a fresh connection");
 	}
 
 	@Test
@@ -210,7 +218,8 @@ class FailoverIntegrationTests {
 				.returnResult();
 			assertThat(result.getStatus().value()).as(path).isEqualTo(200);
 			assertThat(result.getResponseBody()).as(path).isEqualTo("backend-0");
-			assertThat(this.witness.nextAttemptWhenFailedOneWasOver).as(path).containsExactly("not begun");
+			// /drop/1 fails twice there: on its pooled connection, then on a fresh one
+			assertThat(this.witness.nextAttemptWhenFailedOneWasOver).as(path).isNotEmpty().containsOnly("not begun");
 		}
 	}
 
@@ -294,6 +303,16 @@ class FailoverIntegrationTests {
 			paths.add(request.getUrl().encodedPath());
 		}
 		return paths;
+	}
+
+	private static List<String> drainConnections(TestBackend backend) throws InterruptedException {
+		List<String> requests = new ArrayList<>();
+		mockwebserver3.RecordedRequest request;
+		while ((request = backend.server().takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+			requests.add(request.getUrl().encodedPath() + " on a "
+					+ ((request.getExchangeIndex() > 0) ? "pooled" : "fresh") + " connection");
+		}
+		return requests;
 	}
 
 	/**
