@@ -11,7 +11,8 @@ import org.springframework.cloud.gateway.support.RouteMetadataUtils;
  * routing filter gives a route with its own connect timeout a client with that channel
  * option, and Reactor Netty keeps a separate pool of connections for each distinct set of
  * channel options: the twin's connect timeout is one millisecond longer than the
- * route's, so its requests never take one of the route's pooled connections, and
+ * route's (shorter at the largest value), so its requests never take one of the route's
+ * pooled connections, and
  * {@link ConnectionUse} closes each of its connections after use, so its own pool never
  * holds an idle one either. Everything else (id, URI, order, predicate, filters, response
  * timeout) is the route's.
@@ -46,7 +47,8 @@ final class FreshConnectionRoute {
 		Object connectTimeout = metadata.get(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR);
 		int millis = (connectTimeout != null) ? Integer.parseInt(connectTimeout.toString().trim())
 				: DEFAULT_CONNECT_TIMEOUT_MILLIS;
-		metadata.put(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, millis + 1);
+		// any other value would do: a different set of channel options is a different pool
+		metadata.put(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, (millis < Integer.MAX_VALUE) ? millis + 1 : millis - 1);
 		return Route.async()
 			.id(route.getId())
 			.uri(route.getUri())

@@ -54,4 +54,16 @@ class FreshConnectionRouteTests {
 		assertThat(twins.of(refreshed).getMetadata()).containsEntry(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, 2001);
 	}
 
+	@Test
+	void largestConnectTimeoutGetsADifferentOneToo() {
+		Route longest = Route.async()
+			.id(SmartStickRoutes.ROUTE_ID)
+			.uri("lb://smart-stick")
+			.predicate((exchange) -> true)
+			.metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, Integer.MAX_VALUE)
+			.build();
+		assertThat(FreshConnectionRoute.build(longest).getMetadata())
+			.containsEntry(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, Integer.MAX_VALUE - 1);
+	}
+
 }
