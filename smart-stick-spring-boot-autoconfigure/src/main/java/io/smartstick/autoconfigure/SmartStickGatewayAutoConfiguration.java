@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.routing.ConnectionReuseTracking;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.RouteFirstHandlerMapping;
 import io.smartstick.routing.SinglePassFiltersPostProcessor;
@@ -96,6 +97,11 @@ public class SmartStickGatewayAutoConfiguration {
 			SmartStickObserverHolder observers) {
 		return new ProxyErrorFilter(registry, properties.getHealth().isPassive(), properties.getProxy().getRetries(),
 				properties.getHealth().getInterval().toSeconds(), Clock.systemUTC(), observers.get());
+	}
+
+	@Bean
+	ConnectionReuseTracking smartStickConnectionReuseTracking() {
+		return new ConnectionReuseTracking();
 	}
 
 	@Bean

@@ -735,8 +735,10 @@ public class SmartStickProperties {
 
 		/**
 		 * Times a failed request is retried on another healthy backend, when that is safe:
-		 * always if the request never reached the backend, otherwise only for idempotent
-		 * requests without a body, and never once the response has started.
+		 * always if nothing of the request was sent, otherwise only for idempotent requests
+		 * without a body, and never once the response has started. A request sent once more
+		 * on a fresh connection to the same backend after its pooled connection failed is
+		 * not counted.
 		 */
 		private int retries = 2;
 

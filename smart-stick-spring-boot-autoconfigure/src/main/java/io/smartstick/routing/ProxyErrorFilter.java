@@ -1,6 +1,5 @@
 package io.smartstick.routing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
@@ -19,9 +18,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -38,14 +39,26 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Handles failures of smart-stick's route. A transport failure takes the backend down at
  * once (passive detection) and, when safe, the request is retried on another healthy
- * backend: always if the backend was never reached, otherwise only for idempotent
- * requests without a body, and never once the response to the client has started (a
- * backend that breaks the connection after its response headers but before any of its
- * body is retried like one that broke it before answering). What cannot be
- * retried is answered with JSON: 503 with {@code Retry-After} when no backend is
- * available, 504 when the backend did not answer in time, 502 when it could not be
- * reached or broke the connection. Client aborts are cancellations, not failures, and
- * never count against a backend.
+ * backend: always if nothing of it was sent (connect and pool failures, a connection
+ * closed before the request was written), otherwise only for idempotent requests without
+ * a body, and never once the response to the client has started (a backend that breaks
+ * the connection after its response headers but before any of its body is retried like
+ * one that broke it before answering).
+ * <p>
+ * A request that fails before any response on a connection taken from the pool (one that
+ * had carried an earlier request), or whose connection was lost before any of it was
+ * written, may have met the keep-alive race: the backend closed an idle keep-alive
+ * connection just as the request was written to it, which says nothing of the backend's
+ * health. smart-stick then sends the request once more to the same backend, on a fresh
+ * connection, and neither counts it against the backend nor as a retry; only if that
+ * fails too do passive detection and the retry rules apply. A request that was written and cannot safely be sent twice (a {@code POST}, a
+ * request with a body) is not repeated, as the backend may have received it; it is
+ * answered with 502 without taking the backend down.
+ * <p>
+ * What cannot be retried is answered with JSON: 503 with {@code Retry-After} when no
+ * backend is available, 504 when the backend did not answer in time, 502 when it could
+ * not be reached or broke the connection. Client aborts are cancellations, not failures,
+ * and never count against a backend.
  *
  * @author smart-stick
  */
@@ -62,8 +75,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	private static final Log logger = LogFactory.getLog(ProxyErrorFilter.class);
 
-	private static final byte[] NO_BACKEND_BODY = "{\"error\":\"No healthy backends available.\"}"
-		.getBytes(StandardCharsets.UTF_8);
+	private static final byte[] NO_BACKEND_BODY = JsonErrorBody.of("No healthy backends available.");
 
 	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
 			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
@@ -79,6 +91,8 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	private final Clock clock;
 
 	private final SmartStickObserver observer;
+
+	private final FreshConnectionRoute freshConnectionRoute = new FreshConnectionRoute();
 
 	/**
 	 * Create a filter.
@@ -109,37 +123,73 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 		if (!SmartStickRoutes.isSmartStickRoute(exchange)) {
 			return chain.filter(exchange);
 		}
-		return attempt(exchange, chain, 0, null);
+		ConnectionUse use = new ConnectionUse();
+		// the HTTP client's hook finds it in the context of each attempt's backend request
+		return attempt(exchange, chain, use, 0, null).contextWrite(Context.of(ConnectionUse.CONTEXT_KEY, use));
 	}
 
-	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int attempt, Failed previous) {
-		return chain.filter(exchange).onErrorResume((ex) -> {
-			Backend backend = servedBy(exchange);
-			ProxyFailure failure = ProxyFailure.of(ex);
-			if (exchange.getResponse().isCommitted()) {
-				// the client has part of an answer: nothing to retry or replace. Writing to the client starts
-				// with the commit, so only a backend that broke off its body is sure to be at fault here.
-				if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
-					passivelyDetected(backend, failure);
-				}
-				return Mono.error(ex);
-			}
-			if (previous != null && ex instanceof NotFoundException) {
-				// retrying found no other backend: report what actually went wrong
-				return answer(exchange, previous.error(), previous.failure(), previous.backend());
-			}
-			if (failure.isTransport()) {
+	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
+			Failed previous) {
+		return chain.filter(exchange).onErrorResume((ex) -> failed(exchange, chain, use, attempt, previous, ex));
+	}
+
+	private Mono<Void> failed(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, int attempt,
+			Failed previous, Throwable ex) {
+		restorePooledRoute(exchange, use);
+		Backend backend = servedBy(exchange);
+		boolean responseStarted = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
+		ProxyFailure failure = ProxyFailure.of(ex, use.bound(), responseStarted);
+		if (exchange.getResponse().isCommitted()) {
+			// the client has part of an answer: nothing to retry or replace. Writing to the client starts
+			// with the commit, so only a backend that broke off its body is sure to be at fault here.
+			if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
 				passivelyDetected(backend, failure);
 			}
-			if (backend != null && attempt < this.retries && isRetryable(failure, exchange.getRequest())) {
-				logger.debug("Retrying " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
-						+ " after backend " + backend.idValue() + " failed: " + failure.cause());
-				this.observer.retried(backend, failure.cause());
-				prepareRetry(exchange, backend);
-				return afterThisSignal(attempt(exchange, chain, attempt + 1, new Failed(ex, failure, backend)));
+			return Mono.error(ex);
+		}
+		if (previous != null && ex instanceof NotFoundException) {
+			// retrying found no other backend: report what actually went wrong
+			return answer(exchange, previous.error(), previous.failure(), previous.backend());
+		}
+		ServerHttpRequest request = exchange.getRequest();
+		if (backend != null && mayBeKeepAliveRace(failure, use)) {
+			if (failure.neverSent() || isReplayable(request)) {
+				logger.debug("Repeating " + request.getMethod() + " " + request.getPath() + " on a fresh connection to"
+						+ " backend " + backend.idValue() + " after its pooled connection failed: " + failure.cause());
+				prepareRepeat(exchange, use);
+				return afterThisSignal(next(exchange, chain, use, true, attempt, previous));
 			}
-			return answer(exchange, ex, failure, backend);
+			// written, and not to be sent twice: it may have reached the backend, which nothing shows to be down
+		}
+		else if (failure.isTransport()) {
+			passivelyDetected(backend, failure);
+		}
+		if (backend != null && attempt < this.retries && isRetryable(failure, request)) {
+			logger.debug("Retrying " + request.getMethod() + " " + request.getPath() + " after backend "
+					+ backend.idValue() + " failed: " + failure.cause());
+			this.observer.retried(backend, failure.cause());
+			prepareRetry(exchange, backend);
+			return afterThisSignal(next(exchange, chain, use, false, attempt + 1, new Failed(ex, failure, backend)));
+		}
+		return answer(exchange, ex, failure, backend);
+	}
+
+	private Mono<Void> next(ServerWebExchange exchange, GatewayFilterChain chain, ConnectionUse use, boolean fresh,
+			int attempt, Failed previous) {
+		return Mono.defer(() -> {
+			use.begin(fresh);
+			return attempt(exchange, chain, use, attempt, previous);
 		});
+	}
+
+	/**
+	 * Whether a failure may be the keep-alive race, not yet met with a fresh connection:
+	 * the request failed before any response on a connection from the pool, or a
+	 * connection was lost before any of the request was written to it.
+	 */
+	private static boolean mayBeKeepAliveRace(ProxyFailure failure, ConnectionUse use) {
+		return !use.fresh() && (failure == ProxyFailure.NOT_SENT
+				|| (failure == ProxyFailure.RESET_BEFORE_RESPONSE && use.reused()));
 	}
 
 	/**
@@ -163,31 +213,69 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	}
 
 	private static boolean isRetryable(ProxyFailure failure, ServerHttpRequest request) {
-		if (failure == ProxyFailure.NOT_REACHED) {
+		if (failure.neverSent()) {
 			return true;
 		}
+		return (failure == ProxyFailure.RESET_BEFORE_RESPONSE || failure == ProxyFailure.RESET_DURING_RESPONSE)
+				&& isReplayable(request);
+	}
+
+	/**
+	 * Whether a request that may have reached a backend can be sent again: idempotent and
+	 * without a body.
+	 */
+	private static boolean isReplayable(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();
 		boolean hasBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-		return (failure == ProxyFailure.RESET_BEFORE_RESPONSE || failure == ProxyFailure.RESET_DURING_RESPONSE)
-				&& IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+		return IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+	}
+
+	/**
+	 * Forget the failed attempt, and exclude its backend from the next choice.
+	 */
+	@SuppressWarnings("unchecked")
+	private static void prepareRetry(ServerWebExchange exchange, Backend failed) {
+		forgetAttempt(exchange);
+		Set<Backend> excluded = (Set<Backend>) exchange.getAttributes()
+			.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR, (key) -> new HashSet<Backend>());
+		excluded.add(failed);
+	}
+
+	/**
+	 * Forget the failed attempt but keep its backend choice, and send the next one through
+	 * the route's fresh-connection twin.
+	 */
+	private void prepareRepeat(ServerWebExchange exchange, ConnectionUse use) {
+		Map<String, Object> attributes = exchange.getAttributes();
+		Object selection = attributes.get(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		forgetAttempt(exchange);
+		attributes.put(StickyLoadBalancer.REPEATED_SELECTION_ATTR, selection);
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		if (route != null) {
+			use.pooledRoute(route);
+			attributes.put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, this.freshConnectionRoute.of(route));
+		}
+	}
+
+	private static void restorePooledRoute(ServerWebExchange exchange, ConnectionUse use) {
+		Route pooled = use.pooledRoute();
+		if (pooled != null) {
+			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, pooled);
+			use.pooledRoute(null);
+		}
 	}
 
 	/**
 	 * Forget the failed attempt: the headers of a half-received backend answer, the
-	 * request URL (derived again from the route) and the backend, which is excluded from
-	 * the next choice.
+	 * request URL (derived again from the route) and the backend choice.
 	 */
-	@SuppressWarnings("unchecked")
-	private static void prepareRetry(ServerWebExchange exchange, Backend failed) {
+	private static void forgetAttempt(ServerWebExchange exchange) {
 		ServerWebExchangeUtils.reset(exchange);
 		Map<String, Object> attributes = exchange.getAttributes();
 		attributes.remove(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		attributes.remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
 		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR);
 		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
-		Set<Backend> excluded = (Set<Backend>) attributes.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR,
-				(key) -> new HashSet<Backend>());
-		excluded.add(failed);
 	}
 
 	private Mono<Void> answer(ServerWebExchange exchange, Throwable ex, ProxyFailure failure, Backend backend) {
@@ -227,7 +315,7 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 	}
 
 	private static byte[] error(String message) {
-		return ("{\"error\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+		return JsonErrorBody.of(message);
 	}
 
 	private static Mono<Void> write(ServerHttpResponse response, HttpStatus status, byte[] body) {

@@ -1,33 +1,51 @@
 package io.smartstick.routing;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 
-import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.ChannelException;
 import reactor.netty.channel.AbortedException;
-import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
  * How a proxied request failed, which decides whether the backend is taken down and
- * whether the request may be retried elsewhere.
+ * whether the request may be retried. Told apart by the types in the exception's cause
+ * chain and by how far the attempt got (whether a connection was given the request,
+ * whether the response had started), never by message text.
  *
  * @author smart-stick
  */
 enum ProxyFailure {
 
 	/**
-	 * The backend was never reached (refused, connect timeout, unresolvable): nothing was
-	 * sent, so any request can be retried.
+	 * The backend could not be connected to (refused, connect timeout, unresolvable):
+	 * nothing was sent, so any request can be retried.
 	 */
 	NOT_REACHED("connection refused"),
 
 	/**
-	 * The connection broke before any response: the backend may have received the
-	 * request, so only idempotent requests without a body are retried.
+	 * A connection was lost before any byte of the request was written to it: closed
+	 * before the request was sent, or every pooled connection handed out was found
+	 * closed. Nothing was sent, so any request can be retried; the backend had accepted
+	 * the connection (it closes idle ones), which is no sign that it is down.
+	 */
+	NOT_SENT("connection closed before the request was sent"),
+
+	/**
+	 * No connection could be had from smart-stick's own pool (acquire timeout, too many
+	 * pending acquires, pool shut down): nothing was sent, and nothing is known of the
+	 * backend, which is not taken down.
+	 */
+	NO_CONNECTION("no connection available"),
+
+	/**
+	 * The connection broke after the request was (at least partly) written, before any
+	 * response: the backend may have received the request, so only idempotent requests
+	 * without a body are retried.
 	 */
 	RESET_BEFORE_RESPONSE("connection closed before a response"),
 
@@ -47,6 +65,10 @@ enum ProxyFailure {
 	 */
 	OTHER("proxy error");
 
+	private static final int MAX_CAUSES = 16;
+
+	private static final String[] POOL_PACKAGES = { "reactor.netty.internal.shaded.reactor.pool", "reactor.pool" };
+
 	private final String cause;
 
 	ProxyFailure(String cause) {
@@ -57,36 +79,74 @@ enum ProxyFailure {
 		return this.cause;
 	}
 
+	/**
+	 * Whether the failure is the backend's or its connection's, which passive detection
+	 * takes as a sign that the backend is down.
+	 */
 	boolean isTransport() {
 		return this == NOT_REACHED || this == RESET_BEFORE_RESPONSE || this == RESET_DURING_RESPONSE;
 	}
 
-	static ProxyFailure of(Throwable ex) {
+	/**
+	 * Whether nothing of the request was written to any backend, so that it can be sent
+	 * again whatever its method.
+	 */
+	boolean neverSent() {
+		return this == NOT_REACHED || this == NOT_SENT || this == NO_CONNECTION;
+	}
+
+	/**
+	 * Classify a failure.
+	 * @param ex the error the attempt ended with
+	 * @param bound whether a backend connection had been given the request (see
+	 * {@link ConnectionUse#bound()})
+	 * @param responseStarted whether the backend's response headers had been received
+	 * @return the kind of failure
+	 */
+	static ProxyFailure of(Throwable ex, boolean bound, boolean responseStarted) {
 		if (ex instanceof ResponseStatusException status
 				&& status.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
 			return TIMEOUT;
 		}
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
-					|| cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+		boolean transport = false;
+		Throwable cause = ex;
+		for (int i = 0; cause != null && i < MAX_CAUSES; i++) {
+			if (cause instanceof ConnectException || cause instanceof UnknownHostException
+					|| cause instanceof UnresolvedAddressException) {
+				// includes Netty's ConnectTimeoutException and its native transport's connect errors
 				return NOT_REACHED;
 			}
-			if (cause instanceof AbortedException && String.valueOf(cause.getMessage()).contains("BEFORE send")) {
-				// a pooled connection the backend had closed: nothing was sent
-				return NOT_REACHED;
+			if (isPoolFailure(cause)) {
+				return NO_CONNECTION;
 			}
-			if (cause instanceof PrematureCloseException) {
-				String message = String.valueOf(cause.getMessage());
-				if (message.contains("BEFORE response")) {
-					return RESET_BEFORE_RESPONSE;
-				}
-				return message.contains("DURING response") ? RESET_DURING_RESPONSE : OTHER;
+			if (cause instanceof AbortedException && cause.getCause() == null) {
+				// Reactor Netty's "closed BEFORE send": raised, without a cause, only when the connection
+				// was closed before the request's headers were handed to it
+				return NOT_SENT;
 			}
-			if (cause instanceof java.io.IOException && String.valueOf(cause.getMessage()).contains("reset by peer")) {
-				return RESET_BEFORE_RESPONSE;
+			transport |= cause instanceof IOException || cause instanceof AbortedException
+					|| cause instanceof ChannelException;
+			cause = (cause.getCause() != cause) ? cause.getCause() : null;
+		}
+		if (!transport) {
+			return OTHER;
+		}
+		if (responseStarted) {
+			return RESET_DURING_RESPONSE;
+		}
+		// an I/O failure before any connection had the request: acquiring from the pool failed on connections
+		// found closed (Reactor Netty's "Error while acquiring from pool")
+		return bound ? RESET_BEFORE_RESPONSE : NOT_SENT;
+	}
+
+	private static boolean isPoolFailure(Throwable ex) {
+		String packageName = ex.getClass().getPackageName();
+		for (String pool : POOL_PACKAGES) {
+			if (packageName.equals(pool)) {
+				return true;
 			}
 		}
-		return OTHER;
+		return false;
 	}
 
 }

@@ -88,7 +88,10 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 		}
 		ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
 		ServerHttpRequest request = exchange.getRequest();
-		StickySelection selection = this.selector.select(cookieValue(request), excludedBackends(exchange));
+		Map<String, Object> attributes = exchange.getAttributes();
+		Object repeated = attributes.remove(StickyLoadBalancer.REPEATED_SELECTION_ATTR);
+		StickySelection selection = (repeated instanceof StickySelection same) ? same
+				: this.selector.select(cookieValue(request), excludedBackends(exchange));
 		if (selection == null || selection.assignment() == Assignment.REFUSED) {
 			if (selection != null) {
 				exchange.getAttributes().put(StickyLoadBalancer.REFUSED_BACKEND_ATTR, selection.backend());
@@ -96,11 +99,12 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 			return Mono.error(NotFoundException.create(false, "No healthy backends available"));
 		}
 		Backend backend = selection.backend();
-		Map<String, Object> attributes = exchange.getAttributes();
 		attributes.put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target(backend, request.getURI()));
 		attributes.put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, selection);
 		stampResponse(exchange);
-		this.observer.assigned(backend, selection.assignment());
+		if (repeated == null) {
+			this.observer.assigned(backend, selection.assignment());
+		}
 		// ended by InFlightReleaseFilter once the whole response is written (or the attempt fails or is
 		// cancelled): the response body is written after this chain has completed, and a retry of a failed
 		// attempt starts outside that filter, so every attempt ends its own count before the next begins

@@ -1,0 +1,111 @@
+package io.smartstick.routing;
+
+import io.netty.channel.Channel;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClientRequest;
+
+import org.springframework.cloud.gateway.route.Route;
+
+/**
+ * Which backend connection the current attempt of a proxied exchange went out on: one
+ * per exchange, in the Reactor context of its attempts, filled in by
+ * {@link ConnectionReuseTracking}'s hook when the request is about to be written and read
+ * by {@link ProxyErrorFilter} when the attempt fails. A connection counts as reused from
+ * its second request on (a channel attribute marks it at its first), the case of the
+ * keep-alive race: a backend closing an idle keep-alive connection just as a request is
+ * written to it.
+ *
+ * @author smart-stick
+ */
+final class ConnectionUse {
+
+	/**
+	 * Key of the exchange's {@code ConnectionUse} in the Reactor context.
+	 */
+	static final String CONTEXT_KEY = ConnectionUse.class.getName();
+
+	private static final AttributeKey<Boolean> CARRIED_REQUEST = AttributeKey.valueOf(ConnectionUse.class,
+			"carriedRequest");
+
+	/** Set on the backend connection's event loop, read where the attempt's failure is signalled. */
+	private volatile boolean bound;
+
+	private volatile boolean reused;
+
+	private volatile boolean fresh;
+
+	private Route pooledRoute;
+
+	/**
+	 * Start an attempt.
+	 * @param fresh whether it must go out on a connection of its own, closed after it
+	 */
+	void begin(boolean fresh) {
+		this.bound = false;
+		this.reused = false;
+		this.fresh = fresh;
+	}
+
+	/**
+	 * Whether a backend connection was given the attempt's request: {@code false} when
+	 * the attempt failed while connecting or acquiring a pooled connection, so nothing
+	 * was written.
+	 */
+	boolean bound() {
+		return this.bound;
+	}
+
+	/**
+	 * Whether that connection had carried an earlier request (taken from the pool).
+	 */
+	boolean reused() {
+		return this.reused;
+	}
+
+	/**
+	 * Whether the attempt was the repeat on a fresh connection.
+	 */
+	boolean fresh() {
+		return this.fresh;
+	}
+
+	/**
+	 * The exchange's own route while a repeat runs on the fresh-connection twin route.
+	 */
+	Route pooledRoute() {
+		return this.pooledRoute;
+	}
+
+	void pooledRoute(Route route) {
+		this.pooledRoute = route;
+	}
+
+	/**
+	 * Note the connection a request is about to be written to: called by the HTTP client
+	 * on that connection's event loop, for every request it sends, smart-stick's or not.
+	 * @param request the request, whose context holds the exchange's
+	 * {@code ConnectionUse}, if any
+	 * @param connection the connection
+	 */
+	static void requestPrepared(HttpClientRequest request, Connection connection) {
+		Channel channel = connection.channel();
+		// only this channel's event loop reads and writes the mark: no atomic operation needed
+		Attribute<Boolean> carried = channel.attr(CARRIED_REQUEST);
+		boolean reused = carried.get() != null;
+		if (!reused) {
+			carried.set(Boolean.TRUE);
+		}
+		ConnectionUse use = request.currentContextView().getOrDefault(CONTEXT_KEY, null);
+		if (use != null) {
+			use.reused = reused;
+			use.bound = true;
+			if (use.fresh) {
+				// never back to the pool: the next repeat finds no idle connection there either
+				connection.markPersistent(false);
+			}
+		}
+	}
+
+}
