@@ -201,11 +201,23 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	private Mono<HealthCheckResult> probe(Backend backend) {
 		Duration timeout = backend.healthSettings().timeout();
-		return Mono.defer(() -> Objects.requireNonNull(this.checks.checkFor(backend).check(backend),
-				"check returned null"))
+		Mono<HealthCheckResult> once = Mono
+			.defer(() -> Objects.requireNonNull(this.checks.checkFor(backend).check(backend), "check returned null"))
 			.map((result) -> (result.cause() != null) ? result : new HealthCheckResult(result.healthy(),
 					result.healthy() ? "custom check passed" : "custom check failed"))
-			.timeout(timeout, this.scheduler)
+			.timeout(timeout, this.scheduler);
+		Mono<HealthCheckResult> check = once;
+		if (backend.health().lastChecked() == null) {
+			// a backend's first probe also pays for a cold start (classes loaded, code compiled, a first
+			// connection opened, all while the application starts): a timeout then says little of the backend,
+			// and taking a healthy backend down for a whole interval on it makes a fresh start less safe than a
+			// warm one. It is repeated once; only the repeat's timeout counts.
+			check = once.onErrorResume(TimeoutException.class, (ex) -> {
+				logger.debug("First health check of backend " + backend.idValue() + " timed out; checking again");
+				return once;
+			});
+		}
+		return check
 			.defaultIfEmpty(HealthCheckResult.unhealthy("check returned no result"))
 			.onErrorResume((ex) -> Mono.just(HealthCheckResult.unhealthy((ex instanceof TimeoutException)
 					? "timeout after " + timeout.toMillis() + " ms" : "check failed: " + HttpHealthCheck.describe(ex))));

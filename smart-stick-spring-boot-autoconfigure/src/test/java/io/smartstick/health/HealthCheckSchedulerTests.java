@@ -259,16 +259,46 @@ class HealthCheckSchedulerTests {
 		assertThat(hungBackend.health().lastChecked()).isNull();
 		assertThat(cancelled).hasValue(0);
 		advance(Duration.ofMillis(1));
+		assertThat(cancelled).as("the hung probe is cancelled").hasValue(1);
+		assertThat(hungBackend.isHealthy()).as("a first probe's timeout is repeated").isTrue();
+		advance(Duration.ofSeconds(2));
 		assertThat(hungBackend.isHealthy()).isFalse();
 		assertThat(hungBackend.health().cause()).isEqualTo("timeout after 2000 ms");
-		assertThat(hungBackend.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(2_000));
-		assertThat(cancelled).as("the hung probe is cancelled").hasValue(1);
+		assertThat(hungBackend.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(4_000));
+		assertThat(cancelled).hasValue(2);
 		assertThat(healthyBackend.isHealthy()).isTrue();
 		assertThat(this.changes).extracting(BackendStateChange::backend, BackendStateChange::cause)
 			.containsExactly(tuple(hungBackend, "timeout after 2000 ms"));
-		advance(Duration.ofSeconds(8));
-		assertThat(hung.invocations).containsExactly(0L, 10_000L);
+		advance(Duration.ofSeconds(6));
+		assertThat(hung.invocations).containsExactly(0L, 2_000L, 10_000L);
 		assertThat(healthyBackend.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(10_000));
+	}
+
+	@Test
+	void firstProbeThatTimesOutIsRepeatedOnceBeforeItCounts() {
+		AtomicInteger calls = new AtomicInteger();
+		ScriptedCheck coldThenFine = new ScriptedCheck(this.time).thenResults(() -> (calls.incrementAndGet() == 1)
+				? Mono.<HealthCheckResult>never() : Mono.just(HealthCheckResult.healthy("passed")));
+		Backend backend = backend(0, "cold", Duration.ofSeconds(2), 1, 1, coldThenFine);
+		start();
+		advance(Duration.ofSeconds(2));
+		assertThat(coldThenFine.invocations).as("repeated at once").containsExactly(0L, 2_000L);
+		assertThat(backend.isHealthy()).isTrue();
+		assertThat(backend.health().cause()).isEqualTo("passed");
+		assertThat(this.changes).isEmpty();
+	}
+
+	@Test
+	void onlyTheFirstProbeIsRepeatedAfterATimeout() {
+		ScriptedCheck hung = new ScriptedCheck(this.time).thenResults(Mono::never);
+		Backend backend = backend(0, "hung", Duration.ofSeconds(2), 1, 1, hung);
+		start();
+		advance(Duration.ofSeconds(4));
+		assertThat(backend.isHealthy()).isFalse();
+		assertThat(backend.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(4_000));
+		advance(Duration.ofSeconds(8));
+		assertThat(hung.invocations).as("later rounds are not repeated").containsExactly(0L, 2_000L, 10_000L);
+		assertThat(backend.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(12_000));
 	}
 
 	@Test
@@ -281,11 +311,16 @@ class HealthCheckSchedulerTests {
 		advance(Duration.ofSeconds(20));
 		assertThat(fast.invocations).containsExactly(0L, 10_000L, 20_000L);
 		assertThat(slow.invocations).containsExactly(0L);
-		advance(Duration.ofSeconds(5));
+		// a first probe's timeout is repeated at once; rounds meanwhile leave the backend alone
+		advance(Duration.ofSeconds(29));
+		assertThat(slow.invocations).containsExactly(0L, 25_000L);
+		assertThat(fast.invocations).containsExactly(0L, 10_000L, 20_000L, 30_000L, 40_000L);
+		assertThat(slowBackend.health().lastChecked()).isNull();
+		advance(Duration.ofSeconds(1));
 		assertThat(slowBackend.health().cause()).isEqualTo("timeout after 25000 ms");
-		assertThat(slow.invocations).containsExactly(0L);
-		advance(Duration.ofSeconds(5));
-		assertThat(slow.invocations).containsExactly(0L, 30_000L);
+		assertThat(slow.invocations).containsExactly(0L, 25_000L, 50_000L);
+		advance(Duration.ofSeconds(20));
+		assertThat(slow.invocations).as("still being probed at 60 s").containsExactly(0L, 25_000L, 50_000L);
 	}
 
 	@Test
@@ -425,28 +460,29 @@ class HealthCheckSchedulerTests {
 	@Test
 	void timeoutCountsFromWhenTheProbeStartsNotFromWhenItWasQueued() {
 		PendingCheck check = new PendingCheck(this.time);
-		Backend hung = backend(0, "pending", Duration.ofSeconds(5), 1, 1, check);
+		Backend hung = backend(0, "pending", Duration.ofSeconds(4), 1, 1, check);
 		Backend queued = backend(1, "pending", Duration.ofSeconds(2), 1, 1, check);
 		start(1);
-		advance(Duration.ofSeconds(5));
-		assertThat(hung.health().cause()).isEqualTo("timeout after 5000 ms");
-		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(1, 5_000));
+		advance(Duration.ofSeconds(8));
+		// hung's first probe timed out at 4 s and was repeated, holding the only slot until 8 s
+		assertThat(hung.health().cause()).isEqualTo("timeout after 4000 ms");
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(0, 4_000), new Probe(1, 8_000));
 		advance(Duration.ofMillis(1_999));
-		assertThat(queued.health().lastChecked()).as("not failed for the 5 s it was queued").isNull();
+		assertThat(queued.health().lastChecked()).as("not failed for the 8 s it was queued").isNull();
 		check.end(queued, true);
 		assertThat(queued.health().cause()).isEqualTo("passed");
-		assertThat(queued.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(6_999));
-		// next round: queued behind the hung backend again, then hung itself
-		advance(Duration.ofMillis(3_001));
-		advance(Duration.ofSeconds(5));
-		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(1, 5_000), new Probe(0, 10_000),
-				new Probe(1, 15_000));
+		assertThat(queued.health().lastChecked()).isEqualTo(Instant.ofEpochMilli(9_999));
+		// next round: queued behind the hung backend again, then itself
+		advance(Duration.ofMillis(1));
+		advance(Duration.ofSeconds(4));
+		assertThat(check.probes).containsExactly(new Probe(0, 0), new Probe(0, 4_000), new Probe(1, 8_000),
+				new Probe(0, 10_000), new Probe(1, 14_000));
 		advance(Duration.ofMillis(1_999));
 		assertThat(queued.isHealthy()).isTrue();
 		advance(Duration.ofMillis(1));
 		assertThat(queued.health().cause()).isEqualTo("timeout after 2000 ms");
 		assertThat(this.changes).extracting(BackendStateChange::backend, BackendStateChange::time)
-			.containsExactly(tuple(hung, Instant.ofEpochMilli(5_000)), tuple(queued, Instant.ofEpochMilli(17_000)));
+			.containsExactly(tuple(hung, Instant.ofEpochMilli(8_000)), tuple(queued, Instant.ofEpochMilli(16_000)));
 	}
 
 	@Test
