@@ -26,7 +26,7 @@ public class SampleProperties {
 	/**
 	 * Ports of the demo backends.
 	 */
-	private List<Integer> demoPorts = new ArrayList<>(List.of(5000, 5001));
+	private List<Integer> demoPorts = new ArrayList<>(List.of(5000, 5001, 5002, 5003));
 
 	public boolean isDemoBackends() {
 		return this.demoBackends;

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleApplicationTests {
 
-	static final int[] demoPorts = { freePort(), freePort() };
+	static final int[] demoPorts = { freePort(), freePort(), freePort(), freePort() };
 
 	@LocalServerPort
 	int port;
@@ -33,7 +33,8 @@ class SampleApplicationTests {
 
 	@DynamicPropertySource
 	static void demoPorts(DynamicPropertyRegistry properties) {
-		properties.add("sample.demo-ports", () -> demoPorts[0] + "," + demoPorts[1]);
+		properties.add("sample.demo-ports",
+				() -> demoPorts[0] + "," + demoPorts[1] + "," + demoPorts[2] + "," + demoPorts[3]);
 		// a list comes whole from the source that sets it, so both backends are restated in full
 		properties.add("smartstick.backends[0].id", () -> "0");
 		properties.add("smartstick.backends[0].url", () -> "http://127.0.0.1:" + demoPorts[0]);
@@ -43,6 +44,28 @@ class SampleApplicationTests {
 		properties.add("smartstick.backends[1].url", () -> "http://127.0.0.1:" + demoPorts[1]);
 		properties.add("smartstick.backends[1].health-path", () -> "/health");
 		properties.add("smartstick.backends[1].health-method", () -> "HEAD");
+		properties.add("smartstick.pools.api.backends[0].id", () -> "0");
+		properties.add("smartstick.pools.api.backends[0].url", () -> "http://127.0.0.1:" + demoPorts[2]);
+		properties.add("smartstick.pools.api.backends[0].health-path", () -> "/health");
+		properties.add("smartstick.pools.api.backends[1].id", () -> "1");
+		properties.add("smartstick.pools.api.backends[1].url", () -> "http://127.0.0.1:" + demoPorts[3]);
+		properties.add("smartstick.pools.api.backends[1].health-path", () -> "/health");
+	}
+
+	@Test
+	void apiPoolServesApiPathsFromItsOwnBackendsWithItsOwnCookie() {
+		EntityExchangeResult<String> result = this.client.get()
+			.uri("/api/orders")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult();
+		String backendId = result.getResponseHeaders().getFirst("x-backend-id");
+		assertThat(result.getResponseBody())
+			.isEqualTo("Hello from Server " + demoPorts[2 + Integer.parseInt(backendId)]);
+		assertThat(result.getResponseCookies().getFirst("X-Backend-ID-api")).isNotNull();
+		assertThat(result.getResponseCookies().getFirst("X-Backend-ID")).isNull();
 	}
 
 	@BeforeEach
@@ -79,7 +102,7 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void statusEndpointListsBothDemoBackends() {
+	void statusEndpointListsTheDemoBackendsOfBothPools() {
 		this.client.get()
 			.uri("/_lb/health")
 			.exchange()
@@ -87,11 +110,19 @@ class SampleApplicationTests {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.total")
+			.isEqualTo(4)
+			.jsonPath("$.pools.default.total")
 			.isEqualTo(2)
+			.jsonPath("$.pools.api.total")
+			.isEqualTo(2)
+			.jsonPath("$.backends[0].pool")
+			.isEqualTo("default")
 			.jsonPath("$.backends[0].weight")
 			.isEqualTo(2)
 			.jsonPath("$.backends[1].healthCheck.method")
-			.isEqualTo("HEAD");
+			.isEqualTo("HEAD")
+			.jsonPath("$.backends[2].pool")
+			.isEqualTo("api");
 	}
 
 	@Test

@@ -45,7 +45,7 @@ final class BackendMeters {
 
 	BackendMeters(MeterRegistry registry, Backend backend) {
 		this.registry = registry;
-		this.tags = Tags.of("backend", backend.idValue());
+		this.tags = Tags.of("pool", backend.pool(), "backend", backend.idValue());
 		this.healthyChecks = healthChecks("healthy");
 		this.unhealthyChecks = healthChecks("unhealthy");
 		this.ups = transitions("up");

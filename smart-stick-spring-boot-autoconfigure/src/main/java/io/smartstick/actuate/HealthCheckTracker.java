@@ -21,18 +21,19 @@ public class HealthCheckTracker implements SmartStickObserver, ApplicationListen
 
 	private static final Checks NONE = new Checks(0, -1);
 
-	private final Map<Integer, Checks> checks = new ConcurrentHashMap<>();
+	/** By backend (by identity: ids repeat across pools). */
+	private final Map<Backend, Checks> checks = new ConcurrentHashMap<>();
 
 	@Override
 	public void healthChecked(Backend backend, boolean healthy, long durationNanos) {
-		this.checks.compute(backend.id(), (id, previous) -> new Checks(
+		this.checks.compute(backend, (key, previous) -> new Checks(
 				healthy ? 0 : ((previous != null) ? previous.failures() : 0) + 1, durationNanos));
 	}
 
 	@Override
 	public void onApplicationEvent(BackendStateChangedEvent event) {
 		if (event.isHealthy()) {
-			this.checks.computeIfPresent(event.getBackend().id(),
+			this.checks.computeIfPresent(event.getBackend(),
 					(id, previous) -> new Checks(0, previous.durationNanos()));
 		}
 	}
@@ -43,7 +44,7 @@ public class HealthCheckTracker implements SmartStickObserver, ApplicationListen
 	 * @return the count, 0 if the latest check passed or none ran yet
 	 */
 	public int consecutiveFailures(Backend backend) {
-		return this.checks.getOrDefault(backend.id(), NONE).failures();
+		return this.checks.getOrDefault(backend, NONE).failures();
 	}
 
 	/**
@@ -52,7 +53,7 @@ public class HealthCheckTracker implements SmartStickObserver, ApplicationListen
 	 * @return the duration, or {@code null} if no check finished yet
 	 */
 	public Duration lastCheckLatency(Backend backend) {
-		long nanos = this.checks.getOrDefault(backend.id(), NONE).durationNanos();
+		long nanos = this.checks.getOrDefault(backend, NONE).durationNanos();
 		return (nanos >= 0) ? Duration.ofNanos(nanos) : null;
 	}
 

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import io.smartstick.balancer.AdminState;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.balancer.Pool;
+import io.smartstick.balancer.Pools;
 import io.smartstick.status.LoadBalancerStatus;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -38,19 +40,19 @@ public class SmartStickEndpoint {
 
 	private final LoadBalancerStatus status;
 
-	private final BackendRegistry registry;
+	private final Pools pools;
 
 	private final HealthCheckTracker checks;
 
 	/**
 	 * Create an endpoint.
 	 * @param status builds the status document
-	 * @param registry the backends
+	 * @param pools every pool of backends
 	 * @param checks the recent health checks of each backend
 	 */
-	public SmartStickEndpoint(LoadBalancerStatus status, BackendRegistry registry, HealthCheckTracker checks) {
+	public SmartStickEndpoint(LoadBalancerStatus status, Pools pools, HealthCheckTracker checks) {
 		this.status = status;
-		this.registry = registry;
+		this.pools = pools;
 		this.checks = checks;
 	}
 
@@ -63,7 +65,9 @@ public class SmartStickEndpoint {
 	public Map<String, Object> status() {
 		Map<String, Object> status = this.status.snapshot();
 		for (Map<String, Object> entry : (List<Map<String, Object>>) status.get("backends")) {
-			Backend backend = this.registry.find((Integer) entry.get("id"));
+			Object pool = entry.get("pool");
+			Pool owner = this.pools.find((pool != null) ? (String) pool : Backend.DEFAULT_POOL);
+			Backend backend = (owner != null) ? owner.registry().find((Integer) entry.get("id")) : null;
 			if (backend != null) {
 				Duration latency = this.checks.lastCheckLatency(backend);
 				entry.put("state", backend.health().cause());
@@ -77,7 +81,7 @@ public class SmartStickEndpoint {
 	}
 
 	/**
-	 * Change a backend's admin state.
+	 * Change the admin state of a backend of the default pool.
 	 * @param id the backend's id
 	 * @param state "ready", "drain" or "maintenance"
 	 * @return the backend's id and admin state, 404 for an unknown backend, 400 for an
@@ -85,17 +89,40 @@ public class SmartStickEndpoint {
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Map<String, Object>> adminState(@Selector int id, String state) {
-		Backend backend = this.registry.find(id);
+		return adminState(Backend.DEFAULT_POOL, id, state);
+	}
+
+	/**
+	 * Change the admin state of a backend of a pool.
+	 * @param pool the pool's name
+	 * @param id the backend's id within the pool
+	 * @param state "ready", "drain" or "maintenance"
+	 * @return the backend's pool, id and admin state, 404 for an unknown pool or backend,
+	 * 400 for an unknown state
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> adminState(@Selector String pool, @Selector int id,
+			String state) {
+		Pool owner = this.pools.find(pool);
+		if (owner == null) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No pool named " + pool + ".");
+		}
+		BackendRegistry registry = owner.registry();
+		Backend backend = registry.find(id);
 		if (backend == null) {
-			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No backend with id " + id + ".");
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, owner.isDefault() ? "No backend with id " + id + "."
+					: "No backend with id " + id + " in pool " + pool + ".");
 		}
 		AdminState adminState = parse(state);
 		if (adminState == null) {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
 					"Unknown state '" + state + "'; valid states are " + VALID_STATES + ".");
 		}
-		boolean changed = this.registry.updateAdminState(backend, adminState);
+		boolean changed = registry.updateAdminState(backend, adminState);
 		Map<String, Object> body = new LinkedHashMap<>();
+		if (!owner.isDefault()) {
+			body.put("pool", owner.name());
+		}
 		body.put("id", backend.id());
 		body.put("adminState", name(backend.adminState()));
 		body.put("changed", changed);

@@ -1,5 +1,7 @@
 package io.smartstick.actuate;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,10 +15,12 @@ import io.smartstick.alert.AlertOutcomeListener;
 import io.smartstick.balancer.AdminState;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.balancer.Pool;
+import io.smartstick.balancer.Pools;
 import io.smartstick.health.BackendStateChangedEvent;
+import io.smartstick.observe.Assignment;
 import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
-import io.smartstick.sticky.Assignment;
 
 import org.springframework.context.ApplicationListener;
 
@@ -33,11 +37,12 @@ public class SmartStickMeters
 
 	private final MeterRegistry registry;
 
-	private final BackendRegistry backends;
+	private final Pools pools;
 
 	private final Map<Backend, BackendMeters> meters = new ConcurrentHashMap<>();
 
-	private final Counter[] assignments = new Counter[Assignment.values().length];
+	/** Counters of assignments by pool, then by assignment's ordinal. */
+	private final Map<String, Counter[]> assignments = new HashMap<>();
 
 	/**
 	 * Create the meters of the given backends.
@@ -45,25 +50,41 @@ public class SmartStickMeters
 	 * @param backends the backends, whose gauges are bound by {@link #bindTo}
 	 */
 	public SmartStickMeters(MeterRegistry registry, BackendRegistry backends) {
+		this(registry, new Pools(List.of(new Pool(Backend.DEFAULT_POOL, backends, ""))));
+	}
+
+	/**
+	 * Create the meters of the backends of every pool.
+	 * @param registry where timers and counters are registered
+	 * @param pools the pools, whose backends' gauges are bound by {@link #bindTo}
+	 */
+	public SmartStickMeters(MeterRegistry registry, Pools pools) {
 		this.registry = registry;
-		this.backends = backends;
-		for (Assignment assignment : Assignment.values()) {
-			this.assignments[assignment.ordinal()] = Counter.builder("smartstick.sticky")
-				.description("Requests by how their backend was decided")
-				.tag("result", result(assignment))
-				.register(registry);
-		}
-		for (Backend backend : backends.all()) {
-			meters(backend);
+		this.pools = pools;
+		for (Pool pool : pools.all()) {
+			Counter[] counters = new Counter[Assignment.values().length];
+			for (Assignment assignment : Assignment.values()) {
+				counters[assignment.ordinal()] = Counter.builder("smartstick.sticky")
+					.description("Requests by how their backend was decided")
+					.tag("pool", pool.name())
+					.tag("result", result(assignment))
+					.register(registry);
+			}
+			this.assignments.put(pool.name(), counters);
+			for (Backend backend : pool.registry().all()) {
+				meters(backend);
+			}
 		}
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		for (Backend backend : this.backends.all()) {
+		for (Backend backend : this.pools.allBackends()) {
 			String id = backend.idValue();
+			String pool = backend.pool();
 			Gauge.builder("smartstick.backend.active", backend, Backend::activeConnections)
 				.description("Requests and WebSocket sessions in flight to a backend")
+				.tag("pool", pool)
 				.tag("backend", id)
 				.strongReference(true)
 				.register(registry);
@@ -74,13 +95,15 @@ public class SmartStickMeters
 				.register(registry);
 			Gauge.builder("smartstick.backend.up", backend, (b) -> b.isHealthy() ? 1 : 0)
 				.description("Whether a backend is healthy (1) or not (0)")
+				.tag("pool", pool)
 				.tag("backend", id)
 				.strongReference(true)
 				.register(registry);
 			for (AdminState state : AdminState.values()) {
 				Gauge.builder("smartstick.backend.admin", backend, (b) -> (b.adminState() == state) ? 1 : 0)
 					.description("Whether a backend is in the tagged admin state (1) or not (0)")
-					.tag("backend", id)
+					.tag("pool", pool)
+				.tag("backend", id)
 					.tag("state", state.name().toLowerCase(Locale.ROOT))
 					.strongReference(true)
 					.register(registry);
@@ -90,7 +113,10 @@ public class SmartStickMeters
 
 	@Override
 	public void assigned(Backend backend, Assignment assignment) {
-		this.assignments[assignment.ordinal()].increment();
+		Counter[] counters = this.assignments.get(backend.pool());
+		if (counters != null) {
+			counters[assignment.ordinal()].increment();
+		}
 	}
 
 	@Override

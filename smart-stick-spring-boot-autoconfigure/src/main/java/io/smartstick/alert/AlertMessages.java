@@ -66,6 +66,7 @@ final class AlertMessages {
 			.append(changed)
 			.append(".\n\n");
 		line(body, "Backend", backend.idValue());
+		pool(body, backend);
 		line(body, "URL", backend.url().toString());
 		line(body, "State", state(latest.isHealthy()));
 		line(body, "Cause", latest.getCause());
@@ -103,6 +104,7 @@ final class AlertMessages {
 			.append(event.isHealthy() ? " has recovered and takes traffic again." : " is down and takes no traffic.")
 			.append("\n\n");
 		line(body, "Backend", backend.idValue());
+		pool(body, backend);
 		line(body, "URL", backend.url().toString());
 		line(body, "State", state(event.isHealthy()) + " (was " + state(event.wasHealthy()) + ")");
 		line(body, "Cause", event.getCause());
@@ -118,7 +120,17 @@ final class AlertMessages {
 	}
 
 	private static String describe(Backend backend) {
-		return "Backend " + backend.idValue() + " (" + backend.url() + ")";
+		return backend.describe();
+	}
+
+	/**
+	 * Name the backend's pool, unless it is the default pool (whose mails read as they did
+	 * before pools).
+	 */
+	private static void pool(StringBuilder body, Backend backend) {
+		if (!Backend.DEFAULT_POOL.equals(backend.pool())) {
+			line(body, "Pool", backend.pool());
+		}
 	}
 
 	static String describe(Duration duration) {

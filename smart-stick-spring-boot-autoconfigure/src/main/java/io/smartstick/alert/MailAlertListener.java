@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.smartstick.balancer.Backend;
-import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendStateChangedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,54 +55,55 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 
 	private final Scheduler scheduler;
 
-	private final Map<Integer, BackendAlerts> backends = new ConcurrentHashMap<>();
+	/** By backend (by identity: ids repeat across pools). */
+	private final Map<Backend, BackendAlerts> backends = new ConcurrentHashMap<>();
 
 	private volatile boolean closed;
 
 	/**
 	 * Create a listener.
 	 * @param mailSender sends the mails
-	 * @param properties alert settings
+	 * @param settings how mails are written, damped and retried
 	 * @param from sender address, or {@code null} for the mail session's default
 	 * @param instanceName name of this load balancer, asked for off the publishing thread
 	 */
-	public MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
+	public MailAlertListener(MailSender mailSender, AlertSettings settings, String from,
 			Supplier<String> instanceName) {
-		this(mailSender, properties, from, instanceName, (backend, sent) -> {
+		this(mailSender, settings, from, instanceName, (backend, sent) -> {
 		});
 	}
 
 	/**
 	 * Create a listener.
 	 * @param mailSender sends the mails
-	 * @param properties alert settings
+	 * @param settings how mails are written, damped and retried
 	 * @param from sender address, or {@code null} for the mail session's default
 	 * @param instanceName name of this load balancer, asked for off the publishing thread
 	 * @param outcomes told whether each alert was sent or given up
 	 */
-	public MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
+	public MailAlertListener(MailSender mailSender, AlertSettings settings, String from,
 			Supplier<String> instanceName, AlertOutcomeListener outcomes) {
-		this(mailSender, properties, from, instanceName, outcomes, Schedulers.boundedElastic());
+		this(mailSender, settings, from, instanceName, outcomes, Schedulers.boundedElastic());
 	}
 
 	/**
 	 * Create a listener.
 	 * @param mailSender sends the mails
-	 * @param properties alert settings
+	 * @param settings how mails are written, damped and retried
 	 * @param from sender address, or {@code null} for the mail session's default
 	 * @param instanceName name of this load balancer, asked for off the publishing thread
 	 * @param outcomes told whether each alert was sent or given up
 	 * @param scheduler runs the sends (which block), their retry delays and the
 	 * {@code min-interval} timers
 	 */
-	MailAlertListener(MailSender mailSender, SmartStickProperties.Alerts properties, String from,
+	MailAlertListener(MailSender mailSender, AlertSettings settings, String from,
 			Supplier<String> instanceName, AlertOutcomeListener outcomes, Scheduler scheduler) {
 		this.outcomes = outcomes;
 		this.mailSender = mailSender;
-		this.messages = new AlertMessages(from, properties.getSubjectPrefix(), instanceName);
-		this.minInterval = properties.getMinInterval();
-		this.retries = Math.max(0, properties.getRetries());
-		this.retryBackoff = properties.getRetryBackoff();
+		this.messages = new AlertMessages(from, settings.subjectPrefix(), instanceName);
+		this.minInterval = settings.minInterval();
+		this.retries = Math.max(0, settings.retries());
+		this.retryBackoff = settings.retryBackoff();
 		this.scheduler = scheduler;
 	}
 
@@ -115,7 +115,7 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 		}
 		try {
 			this.backends
-				.computeIfAbsent(backend.id(),
+				.computeIfAbsent(backend,
 						(id) -> new BackendAlerts(this.minInterval, this.scheduler, this.messages, this::send))
 				.changed(event);
 		}

@@ -1,9 +1,13 @@
 package io.smartstick.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.smartstick.actuate.HealthCheckTracker;
 import io.smartstick.actuate.SmartStickEndpoint;
 import io.smartstick.actuate.SmartStickHealthIndicator;
-import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.balancer.Pool;
+import io.smartstick.balancer.Pools;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendHealthChecks;
 import io.smartstick.status.LoadBalancerStatus;
@@ -16,6 +20,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
  * @author smart-stick
  */
 @AutoConfiguration(after = { SmartStickHealthAutoConfiguration.class, SmartStickStatusAutoConfiguration.class })
-@ConditionalOnBean(BackendRegistry.class)
+@ConditionalOnBean(Pools.class)
 public class SmartStickActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -45,12 +51,12 @@ public class SmartStickActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		SmartStickEndpoint smartStickEndpoint(BackendRegistry registry, HealthCheckTracker checks,
+		SmartStickEndpoint smartStickEndpoint(Pools pools, HealthCheckTracker checks,
 				ObjectProvider<LoadBalancerStatus> status, SmartStickProperties properties,
 				BackendHealthChecks healthChecks) {
 			return new SmartStickEndpoint(status.getIfAvailable(
-					() -> new LoadBalancerStatus(registry, properties.getStrategy(), healthChecks::isCustom)),
-					registry, checks);
+					() -> new LoadBalancerStatus(pools, properties.getStrategy(), healthChecks::isCustom)),
+					pools, checks);
 		}
 
 	}
@@ -62,10 +68,16 @@ public class SmartStickActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "smartstickHealthIndicator")
-		SmartStickHealthIndicator smartstickHealthIndicator(BackendRegistry registry,
-				SmartStickProperties properties) {
-			return new SmartStickHealthIndicator(registry,
-					properties.getHealthIndicator().isDownWhenNoHealthyBackend());
+		HealthContributor smartstickHealthIndicator(Pools pools, SmartStickProperties properties) {
+			boolean down = properties.getHealthIndicator().isDownWhenNoHealthyBackend();
+			if (pools.onlyDefault()) {
+				return new SmartStickHealthIndicator(pools.defaultPool().registry(), down);
+			}
+			Map<String, HealthContributor> perPool = new LinkedHashMap<>();
+			for (Pool pool : pools.all()) {
+				perPool.put(pool.name(), new SmartStickHealthIndicator(pool.registry(), down));
+			}
+			return CompositeHealthContributor.fromMap(perPool);
 		}
 
 	}

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.smartstick.alert.AlertOutcomeListener;
+import io.smartstick.alert.AlertSettings;
 import io.smartstick.alert.MailAlertListener;
-import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.ConfigurationViolation;
 import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.config.SmartStickProperties;
@@ -34,7 +34,7 @@ import org.springframework.util.function.SingletonSupplier;
 @AutoConfiguration(after = SmartStickHealthAutoConfiguration.class,
 		afterName = "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration")
 @ConditionalOnClass(JavaMailSender.class)
-@ConditionalOnBean({ BackendRegistry.class, JavaMailSender.class })
+@ConditionalOnBean({ SmartStickProperties.class, JavaMailSender.class })
 @ConditionalOnBooleanProperty(name = "smartstick.alerts.enabled", matchIfMissing = true)
 public class SmartStickAlertAutoConfiguration {
 
@@ -48,12 +48,17 @@ public class SmartStickAlertAutoConfiguration {
 		String from = StringUtils.hasText(alerts.getFrom()) ? alerts.getFrom()
 				: environment.getProperty("spring.mail.username");
 		String applicationName = environment.getProperty("spring.application.name");
-		return new MailAlertListener(mailSender, alerts, from, SingletonSupplier.of(() -> {
+		return new MailAlertListener(mailSender, settings(alerts), from, SingletonSupplier.of(() -> {
 			if (StringUtils.hasText(alerts.getInstanceName())) {
 				return alerts.getInstanceName();
 			}
 			return StringUtils.hasText(applicationName) ? applicationName : hostName();
 		}), (backend, sent) -> outcomes.forEach((listener) -> listener.alertFinished(backend, sent)));
+	}
+
+	static AlertSettings settings(SmartStickProperties.Alerts alerts) {
+		return new AlertSettings(alerts.getSubjectPrefix(), alerts.getMinInterval(), alerts.getRetries(),
+				alerts.getRetryBackoff());
 	}
 
 	private static void validate(SmartStickProperties.Alerts alerts) {

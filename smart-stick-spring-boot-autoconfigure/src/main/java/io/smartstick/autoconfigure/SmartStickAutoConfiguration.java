@@ -1,28 +1,43 @@
 package io.smartstick.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
+import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.balancer.BalancingStrategyCatalog;
-import io.smartstick.config.BackendDefinitions;
+import io.smartstick.balancer.Pool;
+import io.smartstick.balancer.Pools;
+import io.smartstick.config.PoolDefinition;
+import io.smartstick.config.PoolDefinitions;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendAdminStateChangedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
+import io.smartstick.health.HealthCheck;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.routing.SmartStickRoutes;
+import io.smartstick.sticky.CookieSettings;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
+import io.smartstick.sticky.StickyCookieWriter;
+import io.smartstick.sticky.StickyPool;
+import io.smartstick.sticky.StickyPools;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of smart-stick's core: the validated backend registry, the balancing
@@ -44,13 +59,36 @@ public class SmartStickAutoConfiguration {
 	}
 
 	@Bean
+	SmartStickPoolDefinitions smartStickPoolDefinitions(SmartStickProperties properties, Environment environment,
+			BalancingStrategyCatalog strategies, ListableBeanFactory beanFactory) {
+		List<String> healthChecks = List.of(beanFactory.getBeanNamesForType(HealthCheck.class, true, false));
+		return new SmartStickPoolDefinitions(PoolDefinitions.create(properties, Binder.get(environment),
+				List.copyOf(strategies.names()), healthChecks, SmartStickAutoConfiguration::serviceId));
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	BackendRegistry smartStickBackendRegistry(SmartStickProperties properties, BalancingStrategyCatalog strategies,
-			ApplicationEventPublisher eventPublisher) {
-		return new BackendRegistry(
-				BackendDefinitions.create(properties, SmartStickRoutes.SERVICE_ID, List.copyOf(strategies.names())),
-				(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)),
-				(change) -> eventPublisher.publishEvent(new BackendAdminStateChangedEvent(change.backend(), change)));
+	Pools smartStickPools(SmartStickPoolDefinitions definitions, ApplicationEventPublisher eventPublisher) {
+		List<Pool> pools = new ArrayList<>();
+		for (PoolDefinition definition : definitions.all()) {
+			BackendRegistry registry = new BackendRegistry(definition.backends(),
+					(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)),
+					(change) -> eventPublisher
+						.publishEvent(new BackendAdminStateChangedEvent(change.backend(), change)));
+			pools.add(new Pool(definition.name(), registry, definition.strategy()));
+		}
+		return new Pools(pools);
+	}
+
+	/**
+	 * The default pool's registry, for applications and tools that know one pool only.
+	 * @param pools every pool
+	 * @return the default pool's registry
+	 */
+	@Bean
+	@Conditional(OnDefaultPoolCondition.class)
+	BackendRegistry smartStickBackendRegistry(Pools pools) {
+		return pools.defaultPool().registry();
 	}
 
 	@Bean
@@ -65,11 +103,37 @@ public class SmartStickAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	StickyBackendSelector smartStickBackendSelector(SmartStickProperties properties, BackendRegistry registry,
-			StickyCookieCodec codec, BalancingStrategyCatalog strategies) {
-		return new StickyBackendSelector(registry, codec, strategies.get(properties.getStrategy()),
-				properties.getSticky().getFailover() == SmartStickProperties.Sticky.Failover.STRICT);
+	StickyPools smartStickStickyPools(Pools pools, SmartStickPoolDefinitions definitions,
+			StickyCookieCodec defaultCodec, BalancingStrategyCatalog strategies, SmartStickProperties properties) {
+		Pattern trustedProxies = Pattern.compile(properties.getSticky().getTrustedProxies());
+		List<StickyPool> sticky = new ArrayList<>();
+		for (Pool pool : pools.all()) {
+			PoolDefinition definition = definitions.find(pool.name());
+			PoolDefinition.Cookie cookie = definition.cookie();
+			StickyCookieCodec codec = pool.isDefault() ? defaultCodec : new StickyCookieCodec(cookie.secret());
+			StickyBackendSelector selector = new StickyBackendSelector(pool.registry(), codec,
+					strategies.forPool(definition.strategy()), definition.strictFailover());
+			CookieSettings settings = new CookieSettings(cookie.name(), cookie.path(), cookie.httpOnly(),
+					cookie.sameSite(), CookieSettings.Secure.valueOf(cookie.secure().name()), cookie.maxAge(),
+					trustedProxies);
+			sticky.add(new StickyPool(pool, selector, new StickyCookieWriter(settings, codec)));
+		}
+		return new StickyPools(sticky);
+	}
+
+	/**
+	 * The default pool's selector, for applications and tools that know one pool only.
+	 * @param pools the sticky side of every pool
+	 * @return the default pool's selector
+	 */
+	@Bean
+	@Conditional(OnDefaultPoolCondition.class)
+	StickyBackendSelector smartStickBackendSelector(StickyPools pools) {
+		return pools.find(Backend.DEFAULT_POOL).selector();
+	}
+
+	static String serviceId(String pool) {
+		return Backend.DEFAULT_POOL.equals(pool) ? SmartStickRoutes.SERVICE_ID : "smartstick-" + pool;
 	}
 
 }

@@ -1,14 +1,18 @@
 package io.smartstick.autoconfigure;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-import io.smartstick.balancer.BackendRegistry;
-import io.smartstick.config.SmartStickProperties;
+import io.smartstick.balancer.Pool;
+import io.smartstick.balancer.Pools;
+import io.smartstick.config.PoolDefinition;
 import io.smartstick.health.BackendHealthChecks;
 import io.smartstick.health.BackendStateLogger;
 import io.smartstick.health.HealthCheck;
 import io.smartstick.health.HealthCheckScheduler;
+import io.smartstick.health.HealthCheckSchedulers;
 import io.smartstick.health.HttpHealthCheck;
 import reactor.core.scheduler.Schedulers;
 
@@ -16,7 +20,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
@@ -27,7 +30,7 @@ import org.springframework.context.annotation.Bean;
  * @author smart-stick
  */
 @AutoConfiguration(after = SmartStickAutoConfiguration.class)
-@ConditionalOnBean(BackendRegistry.class)
+@ConditionalOnBean(Pools.class)
 public class SmartStickHealthAutoConfiguration {
 
 	@Bean
@@ -39,21 +42,26 @@ public class SmartStickHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BackendHealthChecks smartStickBackendHealthChecks(ListableBeanFactory beanFactory,
-			ObjectProvider<HealthCheck> checks, SmartStickProperties properties) {
+			ObjectProvider<HealthCheck> checks) {
 		Map<String, HealthCheck> byName = beanFactory.getBeansOfType(HealthCheck.class);
 		HealthCheck defaultCheck = checks.getIfUnique(HttpHealthCheck::new);
-		return new BackendHealthChecks(byName, defaultCheck, properties);
+		return new BackendHealthChecks(byName, defaultCheck);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "smartstick.health.enabled", matchIfMissing = true)
-	HealthCheckScheduler smartStickHealthCheckScheduler(BackendRegistry registry, BackendHealthChecks checks,
-			SmartStickProperties properties, SmartStickObserverHolder observers) {
-		SmartStickProperties.Health health = properties.getHealth();
-		return new HealthCheckScheduler(registry, checks, health.getInterval(), Schedulers.parallel(),
-				Clock.systemUTC(), observers.get(),
-				(health.getMaxConcurrentChecks() != null) ? health.getMaxConcurrentChecks() : Integer.MAX_VALUE);
+	HealthCheckSchedulers smartStickHealthCheckSchedulers(Pools pools, SmartStickPoolDefinitions definitions,
+			BackendHealthChecks checks, SmartStickObserverHolder observers) {
+		List<HealthCheckScheduler> schedulers = new ArrayList<>();
+		for (Pool pool : pools.all()) {
+			PoolDefinition.HealthChecks health = definitions.find(pool.name()).healthChecks();
+			if (health.enabled()) {
+				schedulers.add(new HealthCheckScheduler(pool.registry(), checks, health.interval(),
+						Schedulers.parallel(), Clock.systemUTC(), observers.get(),
+						(health.maxConcurrentChecks() != null) ? health.maxConcurrentChecks() : Integer.MAX_VALUE));
+			}
+		}
+		return new HealthCheckSchedulers(schedulers);
 	}
 
 	@Bean

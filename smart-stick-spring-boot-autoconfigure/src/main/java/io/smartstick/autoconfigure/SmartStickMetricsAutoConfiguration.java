@@ -2,7 +2,7 @@ package io.smartstick.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smartstick.actuate.SmartStickMeters;
-import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.balancer.Pools;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,13 +22,13 @@ import org.springframework.context.annotation.Bean;
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple."
 				+ "SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ MeterRegistry.class, BackendRegistry.class })
+@ConditionalOnBean({ MeterRegistry.class, Pools.class })
 public class SmartStickMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SmartStickMeters smartStickMeters(MeterRegistry meterRegistry, BackendRegistry registry) {
-		return new SmartStickMeters(meterRegistry, registry);
+	SmartStickMeters smartStickMeters(MeterRegistry meterRegistry, Pools pools) {
+		return new SmartStickMeters(meterRegistry, pools);
 	}
 
 }

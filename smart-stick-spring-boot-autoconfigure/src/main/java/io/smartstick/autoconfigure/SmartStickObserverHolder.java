@@ -1,5 +1,8 @@
 package io.smartstick.autoconfigure;
 
+import io.smartstick.balancer.Backend;
+import io.smartstick.observe.Assignment;
+import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,6 +21,36 @@ final class SmartStickObserverHolder {
 
 	SmartStickObserverHolder(ObjectProvider<SmartStickObserver> observers) {
 		this.observers = observers;
+	}
+
+	/**
+	 * An observer that calls the collected observers, collecting them on its first call:
+	 * for objects created before every observer bean exists (the routes' filters).
+	 */
+	SmartStickObserver lazy() {
+		return new SmartStickObserver() {
+
+			@Override
+			public void assigned(Backend backend, Assignment assignment) {
+				get().assigned(backend, assignment);
+			}
+
+			@Override
+			public void exchangeEnded(Backend backend, int status, ExchangeOutcome outcome, long durationNanos) {
+				get().exchangeEnded(backend, status, outcome, durationNanos);
+			}
+
+			@Override
+			public void retried(Backend failed, String cause) {
+				get().retried(failed, cause);
+			}
+
+			@Override
+			public void healthChecked(Backend backend, boolean healthy, long durationNanos) {
+				get().healthChecked(backend, healthy, durationNanos);
+			}
+
+		};
 	}
 
 	SmartStickObserver get() {

@@ -1,6 +1,6 @@
 package io.smartstick.autoconfigure;
 
-import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.balancer.Pools;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.server.ClientConnectionCustomizer;
 import reactor.netty.http.server.HttpServer;
@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = SmartStickAutoConfiguration.class)
 @ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@ConditionalOnBean(BackendRegistry.class)
+@ConditionalOnBean(Pools.class)
 public class SmartStickServerAutoConfiguration {
 
 	@Bean

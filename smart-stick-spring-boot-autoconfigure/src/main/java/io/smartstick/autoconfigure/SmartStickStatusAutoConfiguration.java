@@ -2,7 +2,7 @@ package io.smartstick.autoconfigure;
 
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendHealthChecks;
-import io.smartstick.sticky.StickyBackendSelector;
+import io.smartstick.balancer.Pools;
 import io.smartstick.status.LoadBalancerStatus;
 import io.smartstick.status.StatusEndpointRouter;
 
@@ -23,15 +23,15 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 @AutoConfiguration(after = SmartStickHealthAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@ConditionalOnBean(StickyBackendSelector.class)
+@ConditionalOnBean(Pools.class)
 @ConditionalOnBooleanProperty(name = "smartstick.status.enabled", matchIfMissing = true)
 public class SmartStickStatusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LoadBalancerStatus smartStickLoadBalancerStatus(StickyBackendSelector selector, SmartStickProperties properties,
+	LoadBalancerStatus smartStickLoadBalancerStatus(Pools pools, SmartStickProperties properties,
 			BackendHealthChecks healthChecks) {
-		return new LoadBalancerStatus(selector.registry(), properties.getStrategy(), healthChecks::isCustom);
+		return new LoadBalancerStatus(pools, properties.getStrategy(), healthChecks::isCustom);
 	}
 
 	@Bean

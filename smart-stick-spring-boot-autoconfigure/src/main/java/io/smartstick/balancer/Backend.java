@@ -34,6 +34,13 @@ public final class Backend implements ServiceInstance {
 
 	private final HealthSettings healthSettings;
 
+	/**
+	 * Name of the pool that serves every request no other pool claims.
+	 */
+	public static final String DEFAULT_POOL = "default";
+
+	private final String pool;
+
 	private final String serviceId;
 
 	private final LongAdder requests = new LongAdder();
@@ -62,6 +69,23 @@ public final class Backend implements ServiceInstance {
 	 */
 	public Backend(String serviceId, int id, URI url, int weight, String owner, HealthSettings healthSettings,
 			AdminState adminState) {
+		this(DEFAULT_POOL, serviceId, id, url, weight, owner, healthSettings, adminState);
+	}
+
+	/**
+	 * Create a backend of a pool.
+	 * @param pool name of the pool the backend belongs to
+	 * @param serviceId service id the backend is registered under
+	 * @param id non-negative id, unique within the pool
+	 * @param url base URL
+	 * @param weight relative share of new clients, 0 to drain
+	 * @param owner email address of the owner, or {@code null}
+	 * @param healthSettings resolved health check settings
+	 * @param adminState initial admin state
+	 */
+	public Backend(String pool, String serviceId, int id, URI url, int weight, String owner,
+			HealthSettings healthSettings, AdminState adminState) {
+		this.pool = pool;
 		this.serviceId = serviceId;
 		this.id = id;
 		this.idValue = Integer.toString(id);
@@ -74,6 +98,25 @@ public final class Backend implements ServiceInstance {
 		this.owner = owner;
 		this.healthSettings = healthSettings;
 		this.adminState = adminState;
+	}
+
+	/**
+	 * Return the name of the pool the backend belongs to.
+	 * @return the pool's name, {@value #DEFAULT_POOL} for the top-level backends
+	 */
+	public String pool() {
+		return this.pool;
+	}
+
+	/**
+	 * Describe the backend for people, as logs and mails name it: {@code Backend 1
+	 * (http://host:5001)}, with {@code of pool api} after the id for a pool other than the
+	 * default one.
+	 * @return the description
+	 */
+	public String describe() {
+		return "Backend " + this.idValue + (DEFAULT_POOL.equals(this.pool) ? "" : " of pool " + this.pool) + " ("
+				+ this.url + ")";
 	}
 
 	/**

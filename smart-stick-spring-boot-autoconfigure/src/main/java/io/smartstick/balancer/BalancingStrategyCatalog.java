@@ -46,4 +46,28 @@ public final class BalancingStrategyCatalog {
 		return this.strategies.get(name);
 	}
 
+	/**
+	 * Return a strategy for one pool: a new instance of a built-in strategy, since those
+	 * keep state about the backends they choose among (a round-robin position, say), or the
+	 * application's own strategy bean, shared by every pool that names it.
+	 * @param name the strategy's name
+	 * @return the strategy, or {@code null} if none has that name
+	 */
+	public BalancingStrategy forPool(String name) {
+		BalancingStrategy strategy = this.strategies.get(name);
+		if (strategy == null) {
+			return null;
+		}
+		if (strategy.getClass() == RoundRobinBalancingStrategy.class) {
+			return new RoundRobinBalancingStrategy();
+		}
+		if (strategy.getClass() == LeastConnectionsBalancingStrategy.class) {
+			return new LeastConnectionsBalancingStrategy();
+		}
+		if (strategy.getClass() == RandomBalancingStrategy.class) {
+			return new RandomBalancingStrategy();
+		}
+		return strategy;
+	}
+
 }

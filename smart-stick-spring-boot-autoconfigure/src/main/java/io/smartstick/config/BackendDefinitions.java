@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.smartstick.balancer.Backend;
@@ -33,7 +35,9 @@ public final class BackendDefinitions {
 	}
 
 	/**
-	 * Validate the properties and create the backends.
+	 * Validate the top-level properties and create the backends of the default pool,
+	 * ignoring {@code smartstick.pools}. {@link PoolDefinitions} validates and creates
+	 * every pool.
 	 * @param properties the bound properties
 	 * @param serviceId service id the backends are registered under
 	 * @param strategyNames names of every available balancing strategy
@@ -43,23 +47,48 @@ public final class BackendDefinitions {
 	public static List<Backend> create(SmartStickProperties properties, String serviceId,
 			Collection<String> strategyNames) {
 		List<ConfigurationViolation> violations = new ArrayList<>();
-		checkGlobal(properties, strategyNames, violations);
+		checkGlobal(properties, strategyNames, null, violations);
+		if (properties.getBackends().isEmpty()) {
+			violations.add(noBackends());
+		}
+		List<Backend> backends = backends(BACKENDS, properties.getBackends(), properties.getHealth(), null,
+				PoolDefinition.DEFAULT_POOL, serviceId, violations);
+		if (!violations.isEmpty()) {
+			throw new InvalidConfigurationException(violations);
+		}
+		return backends;
+	}
+
+	/**
+	 * The problem of a configuration without any backend.
+	 */
+	static ConfigurationViolation noBackends() {
+		return new ConfigurationViolation(BACKENDS, null, "is empty: no backend is configured",
+				"Add at least one backend, for example smartstick.backends[0].id=0 and "
+						+ "smartstick.backends[0].url=http://localhost:5000, or point "
+						+ "smartstick.config-file at a config.json that lists backends.");
+	}
+
+	/**
+	 * Create the backends of one pool, each checked and its health settings resolved
+	 * against the pool's; an invalid or duplicate backend is reported, not returned.
+	 * @param property the pool's backends property, such as {@code smartstick.backends}
+	 * @param healthCheckNames names of every HealthCheck bean, or {@code null} not to
+	 * check the names backends give
+	 */
+	static List<Backend> backends(String property, List<SmartStickProperties.Backend> configured,
+			SmartStickProperties.Health poolHealth, Collection<String> healthCheckNames, String pool, String serviceId,
+			List<ConfigurationViolation> violations) {
 		List<Backend> backends = new ArrayList<>();
 		Map<Integer, Integer> indexById = new HashMap<>();
-		List<SmartStickProperties.Backend> configured = properties.getBackends();
-		if (configured.isEmpty()) {
-			violations.add(new ConfigurationViolation(BACKENDS, null, "is empty: no backend is configured",
-					"Add at least one backend, for example smartstick.backends[0].id=0 and "
-							+ "smartstick.backends[0].url=http://localhost:5000, or point "
-							+ "smartstick.config-file at a config.json that lists backends."));
-		}
 		for (int i = 0; i < configured.size(); i++) {
-			Backend backend = backend(properties, serviceId, i, configured.get(i), violations);
+			Backend backend = backend(property + "[" + i + "].", poolHealth, healthCheckNames, pool, serviceId,
+					configured.get(i), violations);
 			if (backend != null) {
 				Integer previous = indexById.putIfAbsent(backend.id(), i);
 				if (previous != null) {
-					violations.add(new ConfigurationViolation(BACKENDS + "[" + i + "].id", backend.idValue(),
-							"duplicates the id of " + BACKENDS + "[" + previous + "]",
+					violations.add(new ConfigurationViolation(property + "[" + i + "].id", backend.idValue(),
+							"duplicates the id of " + property + "[" + previous + "]",
 							"Give every backend a unique id."));
 				}
 				else {
@@ -67,73 +96,117 @@ public final class BackendDefinitions {
 				}
 			}
 		}
-		if (!violations.isEmpty()) {
-			throw new InvalidConfigurationException(violations);
-		}
 		return backends;
 	}
 
-	private static void checkGlobal(SmartStickProperties properties, Collection<String> strategyNames,
-			List<ConfigurationViolation> violations) {
+	/**
+	 * Check the top-level settings, which every pool falls back to.
+	 * @param healthCheckNames names of every HealthCheck bean, or {@code null} not to
+	 * check smartstick.health.check
+	 */
+	static void checkGlobal(SmartStickProperties properties, Collection<String> strategyNames,
+			Collection<String> healthCheckNames, List<ConfigurationViolation> violations) {
 		String prefix = SmartStickProperties.PREFIX;
-		if (!strategyNames.contains(properties.getStrategy())) {
-			violations.add(new ConfigurationViolation(prefix + ".strategy", properties.getStrategy(),
-					"is not a known balancing strategy",
-					"Use one of " + String.join(", ", strategyNames) + "."));
-		}
-		SmartStickProperties.Health health = properties.getHealth();
-		checkPositive(prefix + ".health.interval", health.getInterval(), violations);
-		checkPositive(prefix + ".health.timeout", health.getTimeout(), violations);
-		checkPath(prefix + ".health.path", health.getPath(), violations);
-		checkMethod(prefix + ".health.method", health.getMethod(), violations);
-		checkAlgorithm(prefix + ".health.algorithm", health.getAlgorithm(), violations);
-		checkAtLeastOne(prefix + ".health.rise", health.getRise(), violations);
-		checkAtLeastOne(prefix + ".health.fall", health.getFall(), violations);
-		if (health.getMaxConcurrentChecks() != null && health.getMaxConcurrentChecks() < 1) {
-			violations.add(new ConfigurationViolation(prefix + ".health.max-concurrent-checks",
-					health.getMaxConcurrentChecks(), "must be at least 1",
-					"Use a positive number such as 64 (checks beyond it wait for a free slot), or leave it unset for "
-							+ "no limit."));
-		}
-		if (properties.getProxy().getRetries() < 0) {
-			violations.add(new ConfigurationViolation(prefix + ".proxy.retries", properties.getProxy().getRetries(),
-					"is negative", "Use 0 to never retry, or a small number such as 2."));
-		}
-		checkPositive(prefix + ".proxy.connect-timeout", properties.getProxy().getConnectTimeout(), violations);
-		checkPositive(prefix + ".proxy.response-timeout", properties.getProxy().getResponseTimeout(), violations);
+		checkStrategy(prefix + ".strategy", properties.getStrategy(), strategyNames, violations);
+		checkSettings(prefix, properties.getHealth(), properties.getSticky(), properties.getProxy(),
+				(property) -> true, healthCheckNames, violations);
 		checkPositive(prefix + ".proxy.request-header-timeout", properties.getProxy().getRequestHeaderTimeout(),
 				violations);
-		Duration idle = properties.getProxy().getWebsocketIdleTimeout();
-		if (idle != null && (idle.isZero() || idle.isNegative())) {
-			violations.add(new ConfigurationViolation(prefix + ".proxy.websocket-idle-timeout", idle,
-					"must be positive", "Use a positive duration such as 1h, or leave it unset to keep idle WebSocket "
-							+ "tunnels open."));
-		}
-		String cookieName = properties.getSticky().getCookieName();
-		if (cookieName == null || !COOKIE_NAME.matcher(cookieName).matches()) {
-			violations.add(new ConfigurationViolation(prefix + ".sticky.cookie-name", cookieName,
-					"is not a valid cookie name", "Use letters, digits and - _ . only, for example X-Backend-ID."));
-		}
-		if (properties.getSticky().getMaxAge() != null && properties.getSticky().getMaxAge().isNegative()) {
-			violations.add(new ConfigurationViolation(prefix + ".sticky.max-age", properties.getSticky().getMaxAge(),
-					"is negative", "Use a positive duration, or leave it unset for a session cookie."));
-		}
 		if (properties.getStatus().isEnabled()) {
 			checkPath(prefix + ".status.path", properties.getStatus().getPath(), violations);
 		}
 	}
 
-	private static Backend backend(SmartStickProperties properties, String serviceId, int index,
-			SmartStickProperties.Backend configured, List<ConfigurationViolation> violations) {
-		String prefix = BACKENDS + "[" + index + "].";
+	static void checkStrategy(String property, String strategy, Collection<String> strategyNames,
+			List<ConfigurationViolation> violations) {
+		if (!strategyNames.contains(strategy)) {
+			violations.add(new ConfigurationViolation(property, strategy, "is not a known balancing strategy",
+					"Use one of " + String.join(", ", strategyNames) + "."));
+		}
+	}
+
+	/**
+	 * Check a pool's health, sticky and proxy settings.
+	 * @param prefix the pool's property prefix, such as {@code smartstick}
+	 * @param configured whether a property, given relative to the prefix (such as
+	 * {@code .health.rise}), is set for the pool itself: only those are checked, the others
+	 * being checked where they are set
+	 * @param healthCheckNames names of every HealthCheck bean, or {@code null} not to
+	 * check the name of the pool's health check
+	 */
+	static void checkSettings(String prefix, SmartStickProperties.Health health, SmartStickProperties.Sticky sticky,
+			SmartStickProperties.Proxy proxy, Predicate<String> configured, Collection<String> healthCheckNames,
+			List<ConfigurationViolation> violations) {
+		if (configured.test(".health.check")) {
+			checkHealthCheck(prefix + ".health.check", health.getCheck(), healthCheckNames, violations);
+		}
+		if (configured.test(".health.interval")) {
+			checkPositive(prefix + ".health.interval", health.getInterval(), violations);
+		}
+		if (configured.test(".health.timeout")) {
+			checkPositive(prefix + ".health.timeout", health.getTimeout(), violations);
+		}
+		if (configured.test(".health.path")) {
+			checkPath(prefix + ".health.path", health.getPath(), violations);
+		}
+		if (configured.test(".health.method")) {
+			checkMethod(prefix + ".health.method", health.getMethod(), violations);
+		}
+		if (configured.test(".health.algorithm")) {
+			checkAlgorithm(prefix + ".health.algorithm", health.getAlgorithm(), violations);
+		}
+		if (configured.test(".health.rise")) {
+			checkAtLeastOne(prefix + ".health.rise", health.getRise(), violations);
+		}
+		if (configured.test(".health.fall")) {
+			checkAtLeastOne(prefix + ".health.fall", health.getFall(), violations);
+		}
+		if (configured.test(".health.max-concurrent-checks") && health.getMaxConcurrentChecks() != null
+				&& health.getMaxConcurrentChecks() < 1) {
+			violations.add(new ConfigurationViolation(prefix + ".health.max-concurrent-checks",
+					health.getMaxConcurrentChecks(), "must be at least 1",
+					"Use a positive number such as 64 (checks beyond it wait for a free slot), or leave it unset for "
+							+ "no limit."));
+		}
+		if (configured.test(".proxy.retries") && proxy.getRetries() < 0) {
+			violations.add(new ConfigurationViolation(prefix + ".proxy.retries", proxy.getRetries(), "is negative",
+					"Use 0 to never retry, or a small number such as 2."));
+		}
+		if (configured.test(".proxy.connect-timeout")) {
+			checkPositive(prefix + ".proxy.connect-timeout", proxy.getConnectTimeout(), violations);
+		}
+		if (configured.test(".proxy.response-timeout")) {
+			checkPositive(prefix + ".proxy.response-timeout", proxy.getResponseTimeout(), violations);
+		}
+		Duration idle = proxy.getWebsocketIdleTimeout();
+		if (configured.test(".proxy.websocket-idle-timeout") && idle != null && (idle.isZero() || idle.isNegative())) {
+			violations.add(new ConfigurationViolation(prefix + ".proxy.websocket-idle-timeout", idle,
+					"must be positive", "Use a positive duration such as 1h, or leave it unset to keep idle WebSocket "
+							+ "tunnels open."));
+		}
+		String cookieName = sticky.getCookieName();
+		if (configured.test(".sticky.cookie-name")
+				&& (cookieName == null || !COOKIE_NAME.matcher(cookieName).matches())) {
+			violations.add(new ConfigurationViolation(prefix + ".sticky.cookie-name", cookieName,
+					"is not a valid cookie name", "Use letters, digits and - _ . only, for example X-Backend-ID."));
+		}
+		if (configured.test(".sticky.max-age") && sticky.getMaxAge() != null && sticky.getMaxAge().isNegative()) {
+			violations.add(new ConfigurationViolation(prefix + ".sticky.max-age", sticky.getMaxAge(), "is negative",
+					"Use a positive duration, or leave it unset for a session cookie."));
+		}
+	}
+
+	private static Backend backend(String prefix, SmartStickProperties.Health global,
+			Collection<String> healthCheckNames, String pool, String serviceId, SmartStickProperties.Backend configured,
+			List<ConfigurationViolation> violations) {
 		int errors = violations.size();
+		checkHealthCheck(prefix + "health-check", configured.getHealthCheck(), healthCheckNames, violations);
 		int id = parseId(prefix + "id", configured.getId(), violations);
 		URI url = parseUrl(prefix + "url", configured.getUrl(), violations);
 		if (configured.getWeight() < 0) {
 			violations.add(new ConfigurationViolation(prefix + "weight", configured.getWeight(), "is negative",
 					"Use a weight of 1 or more, or 0 to drain the backend (no new clients, sticky ones stay)."));
 		}
-		SmartStickProperties.Health global = properties.getHealth();
 		String path = or(configured.getHealthPath(), global.getPath());
 		String method = or(configured.getHealthMethod(), global.getMethod());
 		String algorithm = or(configured.getHealthAlgorithm(), global.getAlgorithm());
@@ -166,7 +239,7 @@ public final class BackendDefinitions {
 		HealthSettings health = new HealthSettings(path, upper(method), lower(algorithm), timeout,
 				Collections.unmodifiableMap(new LinkedHashMap<>(headers)), or(configured.getHealthCheck(), global.getCheck()),
 				rise, fall);
-		return new Backend(serviceId, id, url, configured.getWeight(), configured.getOwner(), health,
+		return new Backend(pool, serviceId, id, url, configured.getWeight(), configured.getOwner(), health,
 				configured.getState());
 	}
 
@@ -217,6 +290,16 @@ public final class BackendDefinitions {
 			return null;
 		}
 		return url;
+	}
+
+	private static void checkHealthCheck(String property, String name, Collection<String> healthCheckNames,
+			List<ConfigurationViolation> violations) {
+		if (name != null && healthCheckNames != null && !healthCheckNames.contains(name)) {
+			String known = healthCheckNames.isEmpty() ? "none is defined"
+					: "defined: " + String.join(", ", new TreeSet<>(healthCheckNames));
+			violations.add(new ConfigurationViolation(property, name, "does not name a HealthCheck bean (" + known + ")",
+					"Define a @Bean of type io.smartstick.health.HealthCheck with that name, or fix the name."));
+		}
 	}
 
 	private static void checkPositive(String property, Duration value, List<ConfigurationViolation> violations) {

@@ -48,6 +48,17 @@ public class SmartStickProperties {
 	 */
 	private List<Backend> backends = new ArrayList<>();
 
+	/**
+	 * Pools of backends besides the default one (the top-level settings), by name:
+	 * letters, digits, - and _. Each pool is a Gateway route claiming the requests its
+	 * paths and hosts match, with its own backends, sticky cookie (X-Backend-ID-<name>
+	 * unless set), health checks and filters: smartstick.pools.<name>.paths, .hosts,
+	 * .order, .backends[i].*, .strategy, .sticky.*, .health.*, .proxy.* and .filters.
+	 * Every setting a pool leaves unset falls back to the top-level one; backends never
+	 * do.
+	 */
+	private Map<String, Pool> pools = new LinkedHashMap<>();
+
 	private final Health health = new Health();
 
 	private final Sticky sticky = new Sticky();
@@ -92,6 +103,14 @@ public class SmartStickProperties {
 		this.backends = backends;
 	}
 
+	public Map<String, Pool> getPools() {
+		return this.pools;
+	}
+
+	public void setPools(Map<String, Pool> pools) {
+		this.pools = pools;
+	}
+
 	public Health getHealth() {
 		return this.health;
 	}
@@ -117,7 +136,127 @@ public class SmartStickProperties {
 	}
 
 	/**
-	 * One backend server. Health settings left unset fall back to {@code smartstick.health.*}.
+	 * One pool of backends, served by its own Gateway route. Settings left unset fall back
+	 * to the top-level ones, except the backends. The nested groups hold their defaults,
+	 * not the inherited values: {@link PoolDefinitions} resolves the pool's settings.
+	 */
+	public static class Pool {
+
+		/**
+		 * Comma-separated list of Gateway path patterns this pool claims, such as /api/**. A
+		 * request matching one of them, and one of the hosts when hosts are set, goes to
+		 * this pool.
+		 */
+		private List<String> paths = new ArrayList<>();
+
+		/**
+		 * Comma-separated list of Gateway host patterns this pool claims, such as
+		 * shop.example.com or **.example.com. A request whose Host header matches one of
+		 * them, and one of the paths when paths are set, goes to this pool.
+		 */
+		private List<String> hosts = new ArrayList<>();
+
+		/**
+		 * Precedence of this pool's route among the pools and the application's own Gateway
+		 * routes: lower is tried first. Pools with the same order are tried in
+		 * configuration order. When not set, the pool's route has Gateway's default order,
+		 * 0.
+		 */
+		private Integer order;
+
+		/**
+		 * Backends of this pool, with the same settings as smartstick.backends. Unlike every
+		 * other pool setting, they never fall back to the top-level backends.
+		 */
+		private List<Backend> backends = new ArrayList<>();
+
+		/**
+		 * Name of the balancing strategy for new clients of this pool: round-robin,
+		 * least-connections, random, or the name of a custom BalancingStrategy bean.
+		 * Defaults to smartstick.strategy.
+		 */
+		private String strategy;
+
+		/**
+		 * Gateway filters applied to this pool's route, in order, in Gateway's shortcut
+		 * form, such as StripPrefix=1 or AddRequestHeader=X-Pool,api. Give one filter per
+		 * index (filters[0], filters[1], or a YAML list): a comma-separated value would
+		 * split a filter's arguments.
+		 */
+		private List<String> filters = new ArrayList<>();
+
+		private final Health health = new Health();
+
+		private final Sticky sticky = new Sticky();
+
+		private final Proxy proxy = new Proxy();
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			this.paths = paths;
+		}
+
+		public List<String> getHosts() {
+			return this.hosts;
+		}
+
+		public void setHosts(List<String> hosts) {
+			this.hosts = hosts;
+		}
+
+		public Integer getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(Integer order) {
+			this.order = order;
+		}
+
+		public List<Backend> getBackends() {
+			return this.backends;
+		}
+
+		public void setBackends(List<Backend> backends) {
+			this.backends = backends;
+		}
+
+		public String getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(String strategy) {
+			this.strategy = strategy;
+		}
+
+		public List<String> getFilters() {
+			return this.filters;
+		}
+
+		public void setFilters(List<String> filters) {
+			this.filters = filters;
+		}
+
+		public Health getHealth() {
+			return this.health;
+		}
+
+		public Sticky getSticky() {
+			return this.sticky;
+		}
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
+	}
+
+	/**
+	 * One backend server. Health settings left unset fall back to its pool's:
+	 * {@code smartstick.health.*}, or {@code smartstick.pools.<name>.health.*} where the
+	 * pool sets them.
 	 */
 	public static class Backend {
 

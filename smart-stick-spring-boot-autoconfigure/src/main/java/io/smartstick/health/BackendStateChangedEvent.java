@@ -72,7 +72,7 @@ public class BackendStateChangedEvent extends ApplicationEvent {
 
 	@Override
 	public String toString() {
-		return "Backend " + getBackend().idValue() + " (" + getBackend().url() + ") is "
+		return getBackend().describe() + " is "
 				+ (isHealthy() ? "up" : "down") + ": " + getCause();
 	}
 

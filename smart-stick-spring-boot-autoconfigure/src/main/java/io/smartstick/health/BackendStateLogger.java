@@ -22,14 +22,14 @@ public class BackendStateLogger implements ApplicationListener<ApplicationEvent>
 			log(stateChanged);
 		}
 		else if (event instanceof BackendAdminStateChangedEvent adminChanged) {
-			logger.info("Backend " + adminChanged.getBackend().idValue() + " (" + adminChanged.getBackend().url()
-					+ ") admin state changed from " + adminChanged.getPrevious().name().toLowerCase()
+			logger.info(adminChanged.getBackend().describe()
+					+ " admin state changed from " + adminChanged.getPrevious().name().toLowerCase()
 					+ " to " + adminChanged.getCurrent().name().toLowerCase());
 		}
 	}
 
 	private void log(BackendStateChangedEvent event) {
-		String message = "Backend " + event.getBackend().idValue() + " (" + event.getBackend().url() + ") is "
+		String message = event.getBackend().describe() + " is "
 				+ (event.isHealthy() ? "back up" : "down") + ": " + event.getCause();
 		if (event.isHealthy()) {
 			logger.info(message);

@@ -3,7 +3,6 @@ package io.smartstick.observe;
 import java.util.List;
 
 import io.smartstick.balancer.Backend;
-import io.smartstick.sticky.Assignment;
 
 /**
  * Calls several observers in turn.

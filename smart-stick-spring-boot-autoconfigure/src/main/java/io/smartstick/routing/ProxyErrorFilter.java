@@ -9,8 +9,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.observe.Assignment;
 import io.smartstick.observe.SmartStickObserver;
-import io.smartstick.sticky.Assignment;
 import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.StickyLoadBalancer;
 import io.smartstick.sticky.StickySelection;
@@ -21,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -37,7 +37,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Handles failures of smart-stick's route. A transport failure takes the backend down at
+ * Handles failures of a pool's route. A transport failure takes the backend down at
  * once (passive detection) and, when safe, the request is retried on another healthy
  * backend: always if nothing of it was sent (connect and pool failures, a connection
  * closed before the request was written), otherwise only for idempotent requests without
@@ -62,7 +62,7 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * @author smart-stick
  */
-public class ProxyErrorFilter implements GlobalFilter, Ordered {
+public class ProxyErrorFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * Order of this filter: around smart-stick's {@link InFlightReleaseFilter} and
@@ -120,9 +120,6 @@ public class ProxyErrorFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		if (!SmartStickRoutes.isSmartStickRoute(exchange)) {
-			return chain.filter(exchange);
-		}
 		ConnectionUse use = new ConnectionUse();
 		// the HTTP client's hook finds it in the context of each attempt's backend request
 		return attempt(exchange, chain, use, 0, null).contextWrite(Context.of(ConnectionUse.CONTEXT_KEY, use));

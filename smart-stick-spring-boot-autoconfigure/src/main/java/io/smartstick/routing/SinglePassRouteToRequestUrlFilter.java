@@ -12,7 +12,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Gateway's {@link RouteToRequestUrlFilter} with the URL of smart-stick's route built in
- * one pass: {@code lb://smart-stick} followed by the request's raw path and query, as the
+ * one pass: the pool's {@code lb://} service followed by the request's raw path and query, as the
  * sticky balancer forwards them. Gateway's own filter parses the request's URL into a
  * {@code UriComponentsBuilder}, replaces its scheme, host and port and parses the result
  * again (about 3.5 us of a proxied request in the profiles), re-serialising the query on
@@ -24,19 +24,17 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public class SinglePassRouteToRequestUrlFilter extends RouteToRequestUrlFilter {
 
-	private static final String BALANCED_PREFIX = "lb://" + SmartStickRoutes.SERVICE_ID;
-
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-		if (route == null || !SmartStickRoutes.ROUTE_ID.equals(route.getId())
-				|| !SmartStickRoutes.isBalanced(route.getUri())) {
+		if (route == null || !SmartStickRoutes.isPoolRoute(route) || !"lb".equals(route.getUri().getScheme())) {
 			return super.filter(exchange, chain);
 		}
 		URI requested = exchange.getRequest().getURI();
 		String path = requested.getRawPath();
 		String query = requested.getRawQuery();
-		String url = BALANCED_PREFIX + ((path != null) ? path : "") + ((query != null) ? "?" + query : "");
+		String url = "lb://" + route.getUri().getRawAuthority() + ((path != null) ? path : "")
+				+ ((query != null) ? "?" + query : "");
 		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, URI.create(url));
 		return chain.filter(exchange);
 	}

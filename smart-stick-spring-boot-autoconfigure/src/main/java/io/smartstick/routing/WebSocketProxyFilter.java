@@ -23,7 +23,7 @@ import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -55,7 +55,7 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * @author smart-stick
  */
-public class WebSocketProxyFilter implements GlobalFilter, Ordered {
+public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * Order of this filter: just before Gateway's own WebSocket routing filter.
@@ -98,7 +98,7 @@ public class WebSocketProxyFilter implements GlobalFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		ServerHttpRequest request = exchange.getRequest();
-		if (!SmartStickRoutes.isSmartStickRoute(exchange) || url == null
+		if (url == null
 				|| !"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())
 				|| !HttpMethod.GET.equals(request.getMethod()) || ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
 			return chain.filter(exchange);

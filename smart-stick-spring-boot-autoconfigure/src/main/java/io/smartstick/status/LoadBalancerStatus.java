@@ -11,6 +11,8 @@ import java.util.function.Predicate;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
+import io.smartstick.balancer.Pool;
+import io.smartstick.balancer.Pools;
 import io.smartstick.balancer.HealthSettings;
 
 /**
@@ -25,45 +27,74 @@ public class LoadBalancerStatus {
 	private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
-	private final BackendRegistry registry;
+	private final Pools pools;
 
 	private final String strategy;
 
 	private final Predicate<Backend> customCheck;
 
 	/**
-	 * Create a status builder.
+	 * Create a status builder for one pool, as before pools.
 	 * @param registry the backends
 	 * @param strategy name of the strategy in use
 	 * @param customCheck whether a backend's health is decided by a custom check
 	 */
 	public LoadBalancerStatus(BackendRegistry registry, String strategy, Predicate<Backend> customCheck) {
-		this.registry = registry;
+		this(new Pools(List.of(new Pool(Backend.DEFAULT_POOL, registry, strategy))), strategy, customCheck);
+	}
+
+	/**
+	 * Create a status builder.
+	 * @param pools every pool
+	 * @param strategy name of the top-level strategy, shown as {@code strategy}
+	 * @param customCheck whether a backend's health is decided by a custom check
+	 */
+	public LoadBalancerStatus(Pools pools, String strategy, Predicate<Backend> customCheck) {
+		this.pools = pools;
 		this.strategy = strategy;
 		this.customCheck = customCheck;
 	}
 
 	/**
-	 * Return the status as of now.
+	 * Return the status as of now: the original's shape when the default pool is the only
+	 * one; with several pools, every backend names its pool, the totals count every pool,
+	 * and {@code pools} gives each pool's strategy and totals.
 	 * @return ordered map ready to serialize as JSON
 	 */
 	public Map<String, Object> snapshot() {
-		List<Backend> backends = this.registry.all();
-		List<Map<String, Object>> entries = new ArrayList<>(backends.size());
+		boolean several = !this.pools.onlyDefault();
+		List<Map<String, Object>> entries = new ArrayList<>();
+		Map<String, Object> pools = new LinkedHashMap<>();
+		int total = 0;
 		int healthy = 0;
-		for (Backend backend : backends) {
-			if (backend.isHealthy()) {
-				healthy++;
+		for (Pool pool : this.pools.all()) {
+			List<Backend> backends = pool.registry().all();
+			int poolHealthy = 0;
+			for (Backend backend : backends) {
+				if (backend.isHealthy()) {
+					poolHealthy++;
+				}
+				entries.add(backend(backend, several));
 			}
-			entries.add(backend(backend));
+			total += backends.size();
+			healthy += poolHealthy;
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("strategy", pool.strategy());
+			summary.put("total", backends.size());
+			summary.put("healthy", poolHealthy);
+			summary.put("unhealthy", backends.size() - poolHealthy);
+			pools.put(pool.name(), summary);
 		}
 		Map<String, Object> status = new LinkedHashMap<>();
 		status.put("timestamp", format(Instant.now()));
 		status.put("strategy", this.strategy);
-		status.put("total", backends.size());
+		status.put("total", total);
 		status.put("healthy", healthy);
-		status.put("unhealthy", backends.size() - healthy);
+		status.put("unhealthy", total - healthy);
 		status.put("backends", entries);
+		if (several) {
+			status.put("pools", pools);
+		}
 		return status;
 	}
 
@@ -76,8 +107,11 @@ public class LoadBalancerStatus {
 		return (instant != null) ? ISO_MILLIS.format(instant) : null;
 	}
 
-	private Map<String, Object> backend(Backend backend) {
+	private Map<String, Object> backend(Backend backend, boolean withPool) {
 		Map<String, Object> entry = new LinkedHashMap<>();
+		if (withPool) {
+			entry.put("pool", backend.pool());
+		}
 		entry.put("id", backend.id());
 		entry.put("url", backend.url().toString());
 		entry.put("healthy", backend.isHealthy());

@@ -1,15 +1,12 @@
 package io.smartstick.sticky;
 
 import io.smartstick.observe.ExchangeOutcome;
-import io.smartstick.routing.SmartStickRoutes;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -20,12 +17,12 @@ import org.springframework.web.server.ServerWebExchange;
  * it wraps Gateway's response-writing filter, so a response whose body is still
  * streaming, or an open WebSocket session, stays in flight. Smart-stick's
  * {@code ProxyErrorFilter} retries from outside this filter, so each attempt of a retried
- * request ends its own count as failed before the next one is counted. Requests of routes
- * that do not lead to the smart-stick service pass through untouched.
+ * request ends its own count as failed before the next one is counted. A filter of each
+ * pool's route.
  *
  * @author smart-stick
  */
-public class InFlightReleaseFilter implements GlobalFilter, Ordered {
+public class InFlightReleaseFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * Order of this filter: just before Gateway's response-writing filter.
@@ -39,10 +36,6 @@ public class InFlightReleaseFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-		if (route == null || !SmartStickRoutes.isBalanced(route.getUri())) {
-			return chain.filter(exchange);
-		}
 		// a failed attempt ends its count before its error travels on: ProxyErrorFilter may start the next attempt,
 		// and count it, as soon as it sees the error, before doFinally would run
 		return chain.filter(exchange)

@@ -6,6 +6,7 @@ import java.util.Set;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
+import io.smartstick.observe.Assignment;
 
 /**
  * Decides which backend serves a request: the one named by a valid sticky cookie if it is

@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.smartstick.balancer.Backend;
-import io.smartstick.config.SmartStickProperties;
 
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -24,7 +23,7 @@ public class StickyCookieWriter {
 
 	private static final int MAX_CACHED = 4096;
 
-	private final SmartStickProperties.Sticky properties;
+	private final CookieSettings settings;
 
 	private final StickyCookieCodec codec;
 
@@ -37,13 +36,21 @@ public class StickyCookieWriter {
 
 	/**
 	 * Create a writer.
-	 * @param properties cookie settings
+	 * @param settings the cookie's attributes
 	 * @param codec writes the cookie value
 	 */
-	public StickyCookieWriter(SmartStickProperties.Sticky properties, StickyCookieCodec codec) {
-		this.properties = properties;
+	public StickyCookieWriter(CookieSettings settings, StickyCookieCodec codec) {
+		this.settings = settings;
 		this.codec = codec;
-		this.trustedProxies = Pattern.compile(properties.getTrustedProxies());
+		this.trustedProxies = settings.trustedProxies();
+	}
+
+	/**
+	 * Return the name of the cookie this writer writes.
+	 * @return the cookie's name
+	 */
+	public String cookieName() {
+		return this.settings.name();
 	}
 
 	/**
@@ -68,19 +75,19 @@ public class StickyCookieWriter {
 
 	private String build(Backend backend, boolean secure) {
 		ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie
-			.from(this.properties.getCookieName(), this.codec.encode(backend))
-			.path(this.properties.getPath())
-			.httpOnly(this.properties.isHttpOnly())
-			.sameSite(this.properties.getSameSite().attributeValue())
+			.from(this.settings.name(), this.codec.encode(backend))
+			.path(this.settings.path())
+			.httpOnly(this.settings.httpOnly())
+			.sameSite(this.settings.sameSite())
 			.secure(secure);
-		if (this.properties.getMaxAge() != null) {
-			cookie.maxAge(this.properties.getMaxAge());
+		if (this.settings.maxAge() != null) {
+			cookie.maxAge(this.settings.maxAge());
 		}
 		return cookie.build().toString();
 	}
 
 	private boolean isSecure(ServerHttpRequest request) {
-		return switch (this.properties.getSecure()) {
+		return switch (this.settings.secure()) {
 			case ALWAYS -> true;
 			case NEVER -> false;
 			case AUTO -> cameOverHttps(request);

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.observe.Assignment;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.client.ServiceInstance;

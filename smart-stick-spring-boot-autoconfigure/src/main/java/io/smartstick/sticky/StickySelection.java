@@ -1,6 +1,7 @@
 package io.smartstick.sticky;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.observe.Assignment;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Set;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.observe.Assignment;
 import io.smartstick.observe.SmartStickObserver;
-import io.smartstick.routing.SmartStickRoutes;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -21,8 +21,8 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The sticky balancer on Gateway's request path, for every request routed to
- * {@code lb://smart-stick}: reads the sticky cookie, lets the
+ * The sticky balancer of one pool, a filter of the pool's route: reads the pool's sticky
+ * cookie, lets the
  * {@link StickyBackendSelector} decide (cookie first, then the strategy), points the
  * request at the chosen backend (with its base path), counts the request against the
  * backend until {@link InFlightReleaseFilter} sees the exchange end (however it ends),
@@ -38,7 +38,7 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * @author smart-stick
  */
-public class StickySessionFilter implements GlobalFilter, Ordered {
+public class StickySessionFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * Order of this filter: just before Gateway's load-balancer filter.
@@ -83,10 +83,9 @@ public class StickySessionFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		if (!SmartStickRoutes.isBalanced(url)) {
-			return chain.filter(exchange);
+		if (url != null) {
+			ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
 		}
-		ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
 		ServerHttpRequest request = exchange.getRequest();
 		Map<String, Object> attributes = exchange.getAttributes();
 		Object repeated = attributes.remove(StickyLoadBalancer.REPEATED_SELECTION_ATTR);

@@ -10,8 +10,8 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
 import io.smartstick.health.BackendStateChangedEvent;
+import io.smartstick.observe.Assignment;
 import io.smartstick.observe.ExchangeOutcome;
-import io.smartstick.sticky.Assignment;
 import io.smartstick.test.Backends;
 import org.junit.jupiter.api.Test;
 

@@ -224,7 +224,7 @@ class MailAlertListenerTests {
 		this.properties.setRetryBackoff(Duration.ofMillis(10));
 		willThrow(new MailSendException("Mail server connection failed")).given(this.mailSender)
 			.send(any(SimpleMailMessage.class));
-		MailAlertListener listener = new MailAlertListener(this.mailSender, this.properties, null, () -> "lb");
+		MailAlertListener listener = new MailAlertListener(this.mailSender, settings(), null, () -> "lb");
 		assertThatNoException().isThrownBy(() -> listener.onApplicationEvent(event("ops@example.com")));
 		verify(this.mailSender, timeout(5000).times(3)).send(any(SimpleMailMessage.class));
 		verify(this.mailSender, after(300).times(3)).send(any(SimpleMailMessage.class));
@@ -232,7 +232,7 @@ class MailAlertListenerTests {
 
 	@Test
 	void backendWithoutOwnerIsNotMailed() {
-		new MailAlertListener(this.mailSender, this.properties, null, () -> "lb").onApplicationEvent(event(null));
+		new MailAlertListener(this.mailSender, settings(), null, () -> "lb").onApplicationEvent(event(null));
 		verify(this.mailSender, after(300).never()).send(any(SimpleMailMessage.class));
 	}
 
@@ -251,7 +251,7 @@ class MailAlertListenerTests {
 		}
 		this.smtp.getJavaMailProperties().setProperty("mail.smtp.connectiontimeout", "5000");
 		this.smtp.getJavaMailProperties().setProperty("mail.smtp.timeout", "5000");
-		this.listener = new MailAlertListener(this.smtp, this.properties, "lb@example.com", () -> "lb-1",
+		this.listener = new MailAlertListener(this.smtp, settings(), "lb@example.com", () -> "lb-1",
 				(backend, sent) -> this.outcomes.add(sent), this.time);
 	}
 
@@ -293,6 +293,11 @@ class MailAlertListenerTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private AlertSettings settings() {
+		return new AlertSettings(this.properties.getSubjectPrefix(), this.properties.getMinInterval(),
+				this.properties.getRetries(), this.properties.getRetryBackoff());
 	}
 
 }

@@ -9,10 +9,12 @@ import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.HealthSettings;
 import io.smartstick.config.ConfigurationViolation;
 import io.smartstick.config.InvalidConfigurationException;
+import io.smartstick.config.PoolDefinitions;
 import io.smartstick.config.SmartStickProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -22,6 +24,7 @@ import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolve
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Tests that invalid configuration fails start-up with an analysis naming the property
@@ -266,6 +269,27 @@ class ConfigurationValidationTests {
 				assertThat(own.timeout()).isEqualTo(Duration.ofMillis(500));
 				assertThat(own.headers()).containsExactlyEntriesOf(Map.of("X-Own", "own"));
 			});
+	}
+
+	@Test
+	void invalidPoolPropertyIsExplainedWithItsValueAndFix() {
+		MockEnvironment environment = new MockEnvironment().withProperty("smartstick.pools.api.paths", "/api/**")
+			.withProperty("smartstick.pools.api.backends[0].id", "0")
+			.withProperty("smartstick.pools.api.backends[0].url", "ftp://x")
+			.withProperty("smartstick.pools.api.filters[0]", "Strip Prefix");
+		Binder binder = Binder.get(environment);
+		SmartStickProperties properties = binder.bindOrCreate(SmartStickProperties.PREFIX, SmartStickProperties.class);
+		InvalidConfigurationException exception = catchThrowableOfType(InvalidConfigurationException.class,
+				() -> PoolDefinitions.create(properties, binder, List.of("round-robin")));
+		FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer(environment).analyze(exception);
+		Failure failure = new Failure(
+				exception.getViolations().stream().map(ConfigurationViolation::property).toList(), analysis);
+		assertThat(failure.properties()).containsExactlyInAnyOrder("smartstick.pools.api.backends[0].url",
+				"smartstick.pools.api.filters[0]");
+		failure.assertReports("smartstick.pools.api.backends[0].url", "does not use http or https", URL_FIX);
+		failure.assertReports("smartstick.pools.api.filters[0]", "is not a Gateway filter definition",
+				"StripPrefix=1");
+		assertThat(analysis.getDescription()).contains("Value: \"ftp://x\"").contains("Value: \"Strip Prefix\"");
 	}
 
 	private void assertHealthInterval(String value, Duration expected) {

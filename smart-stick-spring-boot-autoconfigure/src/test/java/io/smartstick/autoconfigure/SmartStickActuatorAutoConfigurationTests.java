@@ -67,8 +67,9 @@ class SmartStickActuatorAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("management.endpoints.web.exposure.include=smartstick",
 					"management.endpoint.smartstick.access=unrestricted")
+			// a backend of the default pool, and a backend of a named pool
 			.run((context) -> assertThat(operations(context)).containsExactlyInAnyOrder(OperationType.READ,
-					OperationType.WRITE));
+					OperationType.WRITE, OperationType.WRITE));
 	}
 
 	@Test

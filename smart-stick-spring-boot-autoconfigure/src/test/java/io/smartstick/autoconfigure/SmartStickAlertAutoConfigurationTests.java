@@ -72,7 +72,8 @@ class SmartStickAlertAutoConfigurationTests {
 	void userListenerWins() {
 		this.runner.withPropertyValues("spring.mail.host=127.0.0.1")
 			.withBean("customListener", MailAlertListener.class,
-					() -> new MailAlertListener(mock(JavaMailSender.class), new SmartStickProperties.Alerts(), null,
+					() -> new MailAlertListener(mock(JavaMailSender.class),
+							SmartStickAlertAutoConfiguration.settings(new SmartStickProperties.Alerts()), null,
 							() -> "custom"))
 			.run((context) -> assertThat(context).getBeanNames(MailAlertListener.class)
 				.containsExactly("customListener"));

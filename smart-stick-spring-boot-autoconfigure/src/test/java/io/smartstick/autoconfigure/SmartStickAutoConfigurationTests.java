@@ -6,6 +6,8 @@ import java.util.List;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
+import io.smartstick.config.InvalidConfigurationException;
+import io.smartstick.observe.Assignment;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.RouteFirstHandlerMapping;
 import io.smartstick.routing.SinglePassRemoveForwardedHeadersFilter;
@@ -13,7 +15,6 @@ import io.smartstick.routing.SinglePassRemoveHopByHopHeadersFilter;
 import io.smartstick.routing.SinglePassRouteToRequestUrlFilter;
 import io.smartstick.routing.SinglePassXForwardedHeadersFilter;
 import io.smartstick.status.LoadBalancerStatus;
-import io.smartstick.sticky.Assignment;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickySessionFilter;
@@ -35,6 +36,7 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
@@ -71,8 +73,9 @@ class SmartStickAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(BackendRegistry.class);
 			assertThat(context).hasSingleBean(StickyBackendSelector.class);
-			assertThat(context).hasSingleBean(StickySessionFilter.class);
-			assertThat(context).hasSingleBean(ProxyErrorFilter.class);
+			assertThat(poolFilters(context)).hasAtLeastOneElementOfType(StickySessionFilter.class)
+				.hasAtLeastOneElementOfType(ProxyErrorFilter.class);
+			assertThat(context).doesNotHaveBean(StickySessionFilter.class);
 			assertThat(context).hasSingleBean(RouteFirstHandlerMapping.class);
 			assertThat(context.getBean(RouteToRequestUrlFilter.class))
 				.isInstanceOf(SinglePassRouteToRequestUrlFilter.class);
@@ -89,7 +92,7 @@ class SmartStickAutoConfigurationTests {
 				.getRoutes()
 				.collectList()
 				.block(Duration.ofSeconds(10));
-			assertThat(routes).extracting(Route::getId).containsExactly("smart-stick");
+			assertThat(routes).extracting(Route::getId).containsExactly("smartstick-default");
 			assertThat(routes.get(0).getUri()).hasToString("lb://smart-stick");
 			assertThat(matches(routes.get(0), "/anything")).isTrue();
 			assertThat(matches(routes.get(0), "/_lb/health")).isFalse();
@@ -212,6 +215,49 @@ class SmartStickAutoConfigurationTests {
 	}
 
 	@Test
+	void unknownFilterOfAPoolFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues(apiPool("StripPrefx=1")).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("smartstick.pools.api.filters[0]");
+		});
+	}
+
+	@Test
+	void filterArgumentsGatewayRejectsFailStartupNamingThePool() {
+		this.runner.withPropertyValues(apiPool("StripPrefix=not-a-number")).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("smartstick.pools.api.filters");
+		});
+	}
+
+	@Test
+	void poolWithFiltersGetsThemOnItsRouteAheadOfSmartSticksOwn() {
+		this.runner.withPropertyValues(apiPool("StripPrefix=1")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			List<Route> routes = context.getBean("smartStickRouteLocator", RouteLocator.class)
+				.getRoutes()
+				.collectList()
+				.block(Duration.ofSeconds(10));
+			assertThat(routes).extracting(Route::getId).containsExactly("smartstick-default", "smartstick-api");
+			Route api = routes.get(1);
+			assertThat(api.getUri()).hasToString("lb://smartstick-api");
+			assertThat(matches(api, "/api/orders")).isTrue();
+			assertThat(matches(api, "/orders")).isFalse();
+			assertThat(api.getFilters()).hasAtLeastOneElementOfType(StickySessionFilter.class);
+			assertThat(api.getFilters().get(0).toString()).contains("StripPrefix");
+		});
+	}
+
+	private static String[] apiPool(String filter) {
+		return new String[] { "smartstick.pools.api.paths=/api/**", "smartstick.pools.api.backends[0].id=0",
+				"smartstick.pools.api.backends[0].url=http://127.0.0.1:5001", "smartstick.pools.api.filters[0]=" + filter };
+	}
+
+	@Test
 	void withoutGatewayTheContextStartsWithoutSmartStickBeans() {
 		this.runner.withClassLoader(new FilteredClassLoader(RouteLocator.class)).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -224,16 +270,29 @@ class SmartStickAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate")).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(StickyBackendSelector.class);
-			assertThat(context).hasSingleBean(StickySessionFilter.class);
+			assertThat(poolFilters(context)).hasAtLeastOneElementOfType(StickySessionFilter.class);
 			assertThat(context).hasBean("smartStickStatusRouterFunction");
 			List<Route> routes = context.getBean("smartStickRouteLocator", RouteLocator.class)
 				.getRoutes()
 				.collectList()
 				.block(Duration.ofSeconds(10));
-			assertThat(routes).extracting(Route::getId).containsExactly("smart-stick");
+			assertThat(routes).extracting(Route::getId).containsExactly("smartstick-default");
 			assertThat(matches(routes.get(0), "/anything")).isTrue();
 			assertThat(matches(routes.get(0), "/_lb/health")).isFalse();
 		});
+	}
+
+	/**
+	 * The filters of the default pool's route, where smart-stick's behaviour lives (never
+	 * as global filters).
+	 */
+	private static List<GatewayFilter> poolFilters(AssertableReactiveWebApplicationContext context) {
+		List<Route> routes = context.getBean("smartStickRouteLocator", RouteLocator.class)
+			.getRoutes()
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(routes).extracting(Route::getId).containsExactly("smartstick-default");
+		return routes.get(0).getFilters();
 	}
 
 	private static boolean routes(RouterFunction<?> routerFunction, String path) {

@@ -24,7 +24,6 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
 import io.smartstick.balancer.HealthSettings;
-import io.smartstick.config.SmartStickProperties;
 import io.smartstick.observe.SmartStickObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -583,8 +582,7 @@ class HealthCheckSchedulerTests {
 
 	private void start(HealthCheck defaultCheck) {
 		this.registry = new BackendRegistry(this.backends, this.listener);
-		BackendHealthChecks healthChecks = new BackendHealthChecks(this.checks, defaultCheck,
-				new SmartStickProperties());
+		BackendHealthChecks healthChecks = new BackendHealthChecks(this.checks, defaultCheck);
 		this.scheduler = new HealthCheckScheduler(this.registry, healthChecks, INTERVAL, this.time, this.clock);
 		this.scheduler.start();
 	}
@@ -593,7 +591,7 @@ class HealthCheckSchedulerTests {
 		this.registry = new BackendRegistry(this.backends, this.listener);
 		BackendHealthChecks healthChecks = new BackendHealthChecks(this.checks, (backend) -> {
 			throw new AssertionError("default check used for " + backend);
-		}, new SmartStickProperties());
+		});
 		this.scheduler = new HealthCheckScheduler(this.registry, healthChecks, INTERVAL, this.time, this.clock,
 				SmartStickObserver.of(List.of()), maxConcurrentChecks);
 		this.scheduler.start();

@@ -18,7 +18,7 @@ class FreshConnectionRouteTests {
 	private final GatewayFilter filter = (exchange, chain) -> chain.filter(exchange);
 
 	private final Route route = Route.async()
-		.id(SmartStickRoutes.ROUTE_ID)
+		.id(PoolRoutes.ROUTE_ID_PREFIX + "default")
 		.uri("lb://smart-stick")
 		.order(7)
 		.predicate((exchange) -> true)
@@ -46,7 +46,7 @@ class FreshConnectionRouteTests {
 		Route twin = twins.of(this.route);
 		assertThat(twins.of(this.route)).isSameAs(twin);
 		Route refreshed = Route.async()
-			.id(SmartStickRoutes.ROUTE_ID)
+			.id(PoolRoutes.ROUTE_ID_PREFIX + "default")
 			.uri("lb://smart-stick")
 			.predicate((exchange) -> true)
 			.metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, "2000")
@@ -57,7 +57,7 @@ class FreshConnectionRouteTests {
 	@Test
 	void largestConnectTimeoutGetsADifferentOneToo() {
 		Route longest = Route.async()
-			.id(SmartStickRoutes.ROUTE_ID)
+			.id(PoolRoutes.ROUTE_ID_PREFIX + "default")
 			.uri("lb://smart-stick")
 			.predicate((exchange) -> true)
 			.metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, Integer.MAX_VALUE)

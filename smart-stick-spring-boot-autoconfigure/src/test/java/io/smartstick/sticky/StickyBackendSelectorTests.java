@@ -7,6 +7,7 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.balancer.RoundRobinBalancingStrategy;
+import io.smartstick.observe.Assignment;
 import org.junit.jupiter.api.Test;
 
 import static io.smartstick.test.Backends.backend;

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.config.SmartStickProperties;
-import io.smartstick.sticky.Assignment;
+import io.smartstick.observe.Assignment;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.sticky.StickySelection;

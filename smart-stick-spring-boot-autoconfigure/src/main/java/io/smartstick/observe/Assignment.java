@@ -1,4 +1,4 @@
-package io.smartstick.sticky;
+package io.smartstick.observe;
 
 /**
  * How a request's backend was decided.
