@@ -16,8 +16,6 @@ import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.routing.PoolRoutes;
 import io.smartstick.routing.ConnectionReuseTracking;
 import io.smartstick.routing.ProxyErrorFilter;
-import io.smartstick.routing.RouteFirstHandlerMapping;
-import io.smartstick.routing.SinglePassFiltersPostProcessor;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.UntrustedPeerForwardedHeadersFilter;
 import io.smartstick.routing.WebSocketProxyFilter;
@@ -40,18 +38,15 @@ import org.springframework.cloud.gateway.filter.headers.ForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
-import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -67,8 +62,6 @@ import org.springframework.util.StringUtils;
 @ConditionalOnClass({ RouteLocator.class, ReactorServiceInstanceLoadBalancer.class })
 @ConditionalOnBean(StickyPools.class)
 public class SmartStickGatewayAutoConfiguration {
-
-	private static final String ACTUATOR_CLASS = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
 
 	@Bean
 	@Conditional(OnDefaultPoolCondition.class)
@@ -105,7 +98,7 @@ public class SmartStickGatewayAutoConfiguration {
 					definition.proxy().connectTimeout(), definition.proxy().responseTimeout()));
 		}
 		try {
-			List<Route> routes = PoolRoutes.build(specs, filters::get, servedLocally(properties, environment),
+			List<Route> routes = PoolRoutes.build(specs, filters::get, ServedLocally.paths(properties, environment),
 					predicateFactories, filterFactories, gatewayProperties, configurationService);
 			return () -> Flux.fromIterable(routes);
 		}
@@ -145,13 +138,6 @@ public class SmartStickGatewayAutoConfiguration {
 		}
 	}
 
-	@Bean
-	RouteFirstHandlerMapping smartStickRouteFirstHandlerMapping(RoutePredicateHandlerMapping gatewayMapping,
-			SmartStickProperties properties, Environment environment, ApplicationContext context) {
-		return SmartStickRoutes.routeFirstHandlerMapping(gatewayMapping, servedLocally(properties, environment),
-				context);
-	}
-
 	/**
 	 * The default pool's cookie writer, for applications that know one pool only.
 	 * @param pools the sticky side of every pool
@@ -175,36 +161,6 @@ public class SmartStickGatewayAutoConfiguration {
 		return new UntrustedPeerForwardedHeadersFilter(
 				StringUtils.hasText(trustedProxies) ? trustedProxies : UntrustedPeerForwardedHeadersFilter.TRUST_NONE,
 				xForwarded::getIfUnique, forwarded::getIfUnique);
-	}
-
-	/**
-	 * Gateway's {@code X-Forwarded-*} and hop-by-hop header filters and its request URL
-	 * filter with the same settings, each written in one pass.
-	 * Static, as a post-processor is created before the beans it processes.
-	 * @return the post-processor
-	 */
-	@Bean
-	static SinglePassFiltersPostProcessor smartStickSinglePassFiltersPostProcessor() {
-		return new SinglePassFiltersPostProcessor();
-	}
-
-	/**
-	 * Paths the load balancer serves itself, never proxied: the actuator on the same port,
-	 * the status endpoint.
-	 */
-	private static List<String> servedLocally(SmartStickProperties properties, Environment environment) {
-		List<String> paths = new ArrayList<>();
-		if (ClassUtils.isPresent(ACTUATOR_CLASS, SmartStickGatewayAutoConfiguration.class.getClassLoader())) {
-			String managementPort = environment.getProperty("management.server.port");
-			String serverPort = environment.getProperty("server.port", "8080");
-			if (managementPort == null || managementPort.equals(serverPort)) {
-				paths.add(environment.getProperty("management.endpoints.web.base-path", "/actuator"));
-			}
-		}
-		if (properties.getStatus().isEnabled()) {
-			paths.add(properties.getStatus().getPath());
-		}
-		return paths;
 	}
 
 }

@@ -56,7 +56,8 @@ class SmartStickAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SmartStickAutoConfiguration.class,
-				SmartStickGatewayAutoConfiguration.class, SmartStickHealthAutoConfiguration.class,
+				SmartStickGatewayAutoConfiguration.class, SmartStickGatewayOptimizationsAutoConfiguration.class,
+				SmartStickHealthAutoConfiguration.class,
 				SmartStickStatusAutoConfiguration.class,
 				GatewayAutoConfiguration.class, GatewayReactiveLoadBalancerClientAutoConfiguration.class,
 				org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration.class,
@@ -211,6 +212,18 @@ class SmartStickAutoConfigurationTests {
 			// the signed value of the user's codec is honoured, the plain id is not
 			assertThat(selector.select(codec.encode(backend)).assignment()).isEqualTo(Assignment.KEPT);
 			assertThat(selector.select("0").assignment()).isEqualTo(Assignment.NEW);
+		});
+	}
+
+	@Test
+	void gatewayOptimizationsCanBeTurnedOffLeavingGatewayAsItIs() {
+		this.runner.withPropertyValues("smartstick.gateway-optimizations.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(RouteFirstHandlerMapping.class);
+			assertThat(context.getBean(RouteToRequestUrlFilter.class).getClass())
+				.isEqualTo(RouteToRequestUrlFilter.class);
+			assertThat(context).doesNotHaveBean(SinglePassRemoveHopByHopHeadersFilter.class);
+			assertThat(poolFilters(context)).hasAtLeastOneElementOfType(StickySessionFilter.class);
 		});
 	}
 
