@@ -149,3 +149,15 @@ stop_everything_on_exit() {
 	trap 'log "interrupted"; exit 130' INT
 	trap 'log "terminated"; exit 143' TERM
 }
+
+# prints the runnable jar Maven built in the target folder $1 (not a plain, sources or javadoc jar)
+find_jar() {
+	local jar
+	for jar in "$1"/*.jar; do
+		case "${jar}" in
+			*-plain.jar | *-sources.jar | *-javadoc.jar) ;;
+			*) [[ -f "${jar}" ]] && echo "${jar}" && return 0 ;;
+		esac
+	done
+	die "no jar in $1; run without BENCH_SKIP_BUILD=1"
+}

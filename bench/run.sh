@@ -166,16 +166,6 @@ if [[ "${SKIP_BUILD}" != 1 ]]; then
 		|| die "building bench/baseline-gateway failed (see Maven's output above)"
 fi
 
-find_jar() {
-	local jar
-	for jar in "$1"/*.jar; do
-		case "${jar}" in
-			*-plain.jar | *-sources.jar | *-javadoc.jar) ;;
-			*) [[ -f "${jar}" ]] && echo "${jar}" && return 0 ;;
-		esac
-	done
-	die "no jar in $1; run without BENCH_SKIP_BUILD=1"
-}
 SAMPLE_JAR="$(find_jar "${ROOT}/smart-stick-sample/target")"
 BASELINE_JAR="$(find_jar "${BENCH_DIR}/baseline-gateway/target")"
 

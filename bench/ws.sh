@@ -88,19 +88,9 @@ if [[ "${SKIP_BUILD}" != 1 ]]; then
 			|| die "building ${pom} failed (see Maven's output above)"
 	done
 fi
-jar_in() {
-	local jar
-	for jar in "$1"/*.jar; do
-		case "${jar}" in
-			*-plain.jar | *-sources.jar | *-javadoc.jar) ;;
-			*) [[ -f "${jar}" ]] && echo "${jar}" && return 0 ;;
-		esac
-	done
-	die "no jar in $1; run without BENCH_SKIP_BUILD=1"
-}
-SAMPLE_JAR="$(jar_in "${ROOT}/smart-stick-sample/target")"
-BASELINE_JAR="$(jar_in "${BENCH_DIR}/baseline-gateway/target")"
-TOOL_JAR="$(jar_in "${BENCH_DIR}/ws-echo/target")"
+SAMPLE_JAR="$(find_jar "${ROOT}/smart-stick-sample/target")"
+BASELINE_JAR="$(find_jar "${BENCH_DIR}/baseline-gateway/target")"
+TOOL_JAR="$(find_jar "${BENCH_DIR}/ws-echo/target")"
 
 # --- 2. echo backends, nginx, the JVM proxies -----------------------------------------------
 
