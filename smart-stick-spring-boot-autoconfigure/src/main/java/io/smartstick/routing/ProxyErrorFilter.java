@@ -1,7 +1,6 @@
 package io.smartstick.routing;
 
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,8 +11,7 @@ import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.observe.Assignment;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.sticky.InFlightReleaseFilter;
-import io.smartstick.sticky.StickyLoadBalancer;
-import io.smartstick.sticky.StickySelection;
+import io.smartstick.sticky.ProxiedExchange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -230,12 +228,9 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	/**
 	 * Forget the failed attempt, and exclude its backend from the next choice.
 	 */
-	@SuppressWarnings("unchecked")
 	private static void prepareRetry(ServerWebExchange exchange, Backend failed) {
 		forgetAttempt(exchange);
-		Set<Backend> excluded = (Set<Backend>) exchange.getAttributes()
-			.computeIfAbsent(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR, (key) -> new HashSet<Backend>());
-		excluded.add(failed);
+		ProxiedExchange.of(exchange).exclude(failed);
 	}
 
 	/**
@@ -244,9 +239,8 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	 */
 	private void prepareRepeat(ServerWebExchange exchange, ConnectionUse use) {
 		Map<String, Object> attributes = exchange.getAttributes();
-		Object selection = attributes.get(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		ProxiedExchange.of(exchange).repeatSelection();
 		forgetAttempt(exchange);
-		attributes.put(StickyLoadBalancer.REPEATED_SELECTION_ATTR, selection);
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		if (route != null) {
 			use.pooledRoute(route);
@@ -270,7 +264,7 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 		ServerWebExchangeUtils.reset(exchange);
 		Map<String, Object> attributes = exchange.getAttributes();
 		attributes.remove(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		attributes.remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		ProxiedExchange.of(exchange).forgetSelection();
 		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR);
 		attributes.remove(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
 	}
@@ -282,12 +276,12 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 			return Mono.error(ex);
 		}
 		// an error answer names no backend and assigns none
-		exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		ProxiedExchange.of(exchange).forgetSelection();
 		// drop whatever a half-received backend answer left behind (Content-Encoding, ...)
 		response.getHeaders().clear();
 		if (ex instanceof NotFoundException) {
 			response.getHeaders().set(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
-			Backend refused = exchange.getAttribute(StickyLoadBalancer.REFUSED_BACKEND_ATTR);
+			Backend refused = ProxiedExchange.of(exchange).refused();
 			if (refused != null) {
 				this.observer.assigned(refused, Assignment.REFUSED);
 			}
@@ -307,8 +301,7 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	}
 
 	private static Backend servedBy(ServerWebExchange exchange) {
-		Object selection = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		return (selection instanceof StickySelection sticky) ? sticky.backend() : null;
+		return ProxiedExchange.of(exchange).backend();
 	}
 
 	private static byte[] error(String message) {

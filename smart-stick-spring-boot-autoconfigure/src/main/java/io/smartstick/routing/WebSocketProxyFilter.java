@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.smartstick.balancer.Backend;
-import io.smartstick.sticky.StickySelection;
+import io.smartstick.sticky.ProxiedExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -200,8 +200,7 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 	}
 
 	private static Backend servedBy(ServerWebExchange exchange) {
-		Object selection = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		return (selection instanceof StickySelection sticky) ? sticky.backend() : null;
+		return ProxiedExchange.of(exchange).backend();
 	}
 
 }

@@ -13,11 +13,6 @@ import io.smartstick.observe.SmartStickObserver;
  */
 final class InFlight {
 
-	/**
-	 * Exchange attribute holding the exchange's current {@code InFlight}.
-	 */
-	static final String ATTRIBUTE = InFlight.class.getName();
-
 	private final Backend backend;
 
 	private final SmartStickObserver observer;

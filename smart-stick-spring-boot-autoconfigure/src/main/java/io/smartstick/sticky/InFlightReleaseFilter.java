@@ -49,7 +49,7 @@ public class InFlightReleaseFilter implements GatewayFilter, Ordered {
 	}
 
 	private static void end(ServerWebExchange exchange, ExchangeOutcome outcome) {
-		InFlight inFlight = exchange.getAttribute(InFlight.ATTRIBUTE);
+		InFlight inFlight = ProxiedExchange.of(exchange).inFlight();
 		if (inFlight != null) {
 			inFlight.end(status(exchange.getResponse()), outcome);
 		}

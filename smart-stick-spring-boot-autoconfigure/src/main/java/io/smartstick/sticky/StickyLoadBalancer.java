@@ -39,13 +39,6 @@ public class StickyLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 	 */
 	public static final String REFUSED_BACKEND_ATTR = StickyLoadBalancer.class.getName() + ".refusedBackend";
 
-	/**
-	 * Exchange attribute holding the {@link StickySelection} of a failed attempt that is
-	 * sent again to the same backend (on a fresh connection): the next attempt takes it
-	 * instead of choosing, and it is not counted as a new assignment.
-	 */
-	public static final String REPEATED_SELECTION_ATTR = StickyLoadBalancer.class.getName() + ".repeatedSelection";
-
 	private static final Mono<Response<ServiceInstance>> NONE_AVAILABLE = Mono.just(new EmptyResponse());
 
 	private final StickyBackendSelector selector;

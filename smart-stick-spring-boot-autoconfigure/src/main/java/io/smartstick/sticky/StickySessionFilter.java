@@ -1,8 +1,6 @@
 package io.smartstick.sticky;
 
 import java.net.URI;
-import java.util.Map;
-import java.util.Set;
 
 import io.smartstick.balancer.Backend;
 import io.smartstick.observe.Assignment;
@@ -50,8 +48,6 @@ public class StickySessionFilter implements GatewayFilter, Ordered {
 	 */
 	public static final String BACKEND_ID_HEADER = "x-backend-id";
 
-	private static final String STAMPED_ATTR = StickySessionFilter.class.getName() + ".stamped";
-
 	private final StickyBackendSelector selector;
 
 	private final String cookieName;
@@ -87,27 +83,29 @@ public class StickySessionFilter implements GatewayFilter, Ordered {
 			ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
 		}
 		ServerHttpRequest request = exchange.getRequest();
-		Map<String, Object> attributes = exchange.getAttributes();
-		Object repeated = attributes.remove(StickyLoadBalancer.REPEATED_SELECTION_ATTR);
-		StickySelection selection = (repeated instanceof StickySelection same) ? same
-				: this.selector.select(cookieValue(request), excludedBackends(exchange));
+		ProxiedExchange state = ProxiedExchange.of(exchange);
+		StickySelection repeated = state.takeRepeat();
+		StickySelection selection = (repeated != null) ? repeated
+				: this.selector.select(cookieValue(request), state.excluded());
 		if (selection == null || selection.assignment() == Assignment.REFUSED) {
 			if (selection != null) {
-				exchange.getAttributes().put(StickyLoadBalancer.REFUSED_BACKEND_ATTR, selection.backend());
+				state.refuse(selection.backend());
 			}
 			return Mono.error(NotFoundException.create(false, "No healthy backends available"));
 		}
 		Backend backend = selection.backend();
-		attributes.put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target(backend, request.getURI()));
-		attributes.put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, selection);
-		stampResponse(exchange);
+		exchange.getAttributes()
+			.put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target(backend, request.getURI()));
+		if (state.stampOnce()) {
+			stampResponse(exchange, state);
+		}
 		if (repeated == null) {
 			this.observer.assigned(backend, selection.assignment());
 		}
 		// ended by InFlightReleaseFilter once the whole response is written (or the attempt fails or is
 		// cancelled): the response body is written after this chain has completed, and a retry of a failed
 		// attempt starts outside that filter, so every attempt ends its own count before the next begins
-		attributes.put(InFlight.ATTRIBUTE, new InFlight(backend, this.observer));
+		state.select(selection, new InFlight(backend, this.observer));
 		return chain.filter(exchange);
 	}
 
@@ -118,12 +116,6 @@ public class StickySessionFilter implements GatewayFilter, Ordered {
 		}
 		// the sticky cookie alone, not every cookie parsed into a map (what request.getCookies() would do)
 		return CookieHeaderReader.firstValue(headers.get(HttpHeaders.COOKIE), this.cookieName);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Set<Backend> excludedBackends(ServerWebExchange exchange) {
-		Object excluded = exchange.getAttribute(StickyLoadBalancer.EXCLUDED_BACKENDS_ATTR);
-		return (excluded != null) ? (Set<Backend>) excluded : Set.of();
 	}
 
 	/**
@@ -147,15 +139,15 @@ public class StickySessionFilter implements GatewayFilter, Ordered {
 		return URI.create(target.toString());
 	}
 
-	private void stampResponse(ServerWebExchange exchange) {
-		// a retried request passes here once per attempt; the last selection is stamped once
-		if (exchange.getAttributes().putIfAbsent(STAMPED_ATTR, Boolean.TRUE) != null) {
-			return;
-		}
+	/**
+	 * Stamp the response with the backend that served it, once: a retried request passes
+	 * here once per attempt, and the last attempt's selection is the one stamped.
+	 */
+	private void stampResponse(ServerWebExchange exchange, ProxiedExchange state) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.beforeCommit(() -> {
-			Object current = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-			if (current instanceof StickySelection served) {
+			StickySelection served = state.selection();
+			if (served != null) {
 				HttpHeaders headers = response.getHeaders();
 				headers.set(BACKEND_ID_HEADER, served.backend().idValue());
 				if (served.assignment().issuesCookie()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.sticky.InFlightReleaseFilter;
+import io.smartstick.sticky.ProxiedExchange;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +30,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
@@ -333,7 +333,7 @@ class FailoverIntegrationTests {
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			return chain.filter(exchange).doFinally((signal) -> {
 				if (signal == SignalType.ON_ERROR) {
-					Object next = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+					Object next = ProxiedExchange.of(exchange).selection();
 					this.nextAttemptWhenFailedOneWasOver.add((next != null) ? "already begun" : "not begun");
 				}
 			});
