@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.smartstick.alert.AlertOutcomeListener;
+import io.smartstick.alert.AlertMailedEvent;
 import io.smartstick.balancer.AdminState;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
@@ -22,6 +22,7 @@ import io.smartstick.observe.Assignment;
 import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
 
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
@@ -33,7 +34,7 @@ import org.springframework.context.ApplicationListener;
  * @author smart-stick
  */
 public class SmartStickMeters
-		implements SmartStickObserver, AlertOutcomeListener, ApplicationListener<BackendStateChangedEvent>, MeterBinder {
+		implements SmartStickObserver, ApplicationListener<ApplicationEvent>, MeterBinder {
 
 	private final MeterRegistry registry;
 
@@ -135,19 +136,13 @@ public class SmartStickMeters
 	}
 
 	@Override
-	public void onApplicationEvent(BackendStateChangedEvent event) {
-		meters(event.getBackend()).transition(event.isHealthy()).increment();
-	}
-
-	/**
-	 * Count an alert: {@code smartstick.alerts} tagged {@code result=sent} or
-	 * {@code result=failed}.
-	 * @param backend the backend the alert was about
-	 * @param sent whether the alert was sent
-	 */
-	@Override
-	public void alertFinished(Backend backend, boolean sent) {
-		recordAlert(sent);
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof BackendStateChangedEvent changed) {
+			meters(changed.getBackend()).transition(changed.isHealthy()).increment();
+		}
+		else if (event instanceof AlertMailedEvent mailed) {
+			recordAlert(mailed.isSent());
+		}
 	}
 
 	/**

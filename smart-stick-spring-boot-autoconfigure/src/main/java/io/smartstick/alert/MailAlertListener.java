@@ -18,6 +18,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.mail.MailSender;
@@ -43,7 +44,7 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 
 	private final MailSender mailSender;
 
-	private final AlertOutcomeListener outcomes;
+	private final ApplicationEventPublisher events;
 
 	private final AlertMessages messages;
 
@@ -69,7 +70,7 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 	 */
 	public MailAlertListener(MailSender mailSender, AlertSettings settings, String from,
 			Supplier<String> instanceName) {
-		this(mailSender, settings, from, instanceName, (backend, sent) -> {
+		this(mailSender, settings, from, instanceName, (event) -> {
 		});
 	}
 
@@ -79,11 +80,11 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 	 * @param settings how mails are written, damped and retried
 	 * @param from sender address, or {@code null} for the mail session's default
 	 * @param instanceName name of this load balancer, asked for off the publishing thread
-	 * @param outcomes told whether each alert was sent or given up
+	 * @param events told of each alert sent or given up, as an {@link AlertMailedEvent}
 	 */
 	public MailAlertListener(MailSender mailSender, AlertSettings settings, String from,
-			Supplier<String> instanceName, AlertOutcomeListener outcomes) {
-		this(mailSender, settings, from, instanceName, outcomes, Schedulers.boundedElastic());
+			Supplier<String> instanceName, ApplicationEventPublisher events) {
+		this(mailSender, settings, from, instanceName, events, Schedulers.boundedElastic());
 	}
 
 	/**
@@ -92,13 +93,13 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 	 * @param settings how mails are written, damped and retried
 	 * @param from sender address, or {@code null} for the mail session's default
 	 * @param instanceName name of this load balancer, asked for off the publishing thread
-	 * @param outcomes told whether each alert was sent or given up
+	 * @param events told of each alert sent or given up, as an {@link AlertMailedEvent}
 	 * @param scheduler runs the sends (which block), their retry delays and the
 	 * {@code min-interval} timers
 	 */
 	MailAlertListener(MailSender mailSender, AlertSettings settings, String from,
-			Supplier<String> instanceName, AlertOutcomeListener outcomes, Scheduler scheduler) {
-		this.outcomes = outcomes;
+			Supplier<String> instanceName, ApplicationEventPublisher events, Scheduler scheduler) {
+		this.events = events;
 		this.mailSender = mailSender;
 		this.messages = new AlertMessages(from, settings.subjectPrefix(), instanceName);
 		this.minInterval = settings.minInterval();
@@ -153,7 +154,7 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 
 	private void finished(Backend backend, boolean sent, Consumer<Boolean> done) {
 		try {
-			this.outcomes.alertFinished(backend, sent);
+			this.events.publishEvent(new AlertMailedEvent(backend, sent));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Alert outcome listener failed for backend " + backend.idValue() + ": " + describe(ex));

@@ -5,19 +5,18 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.smartstick.alert.AlertOutcomeListener;
 import io.smartstick.alert.AlertSettings;
 import io.smartstick.alert.MailAlertListener;
 import io.smartstick.config.ConfigurationViolation;
 import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.config.SmartStickProperties;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -41,8 +40,7 @@ public class SmartStickAlertAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MailAlertListener smartStickMailAlertListener(JavaMailSender mailSender, SmartStickProperties properties,
-			Environment environment, ObjectProvider<AlertOutcomeListener> outcomeListeners) {
-		List<AlertOutcomeListener> outcomes = outcomeListeners.orderedStream().toList();
+			Environment environment, ApplicationEventPublisher events) {
 		SmartStickProperties.Alerts alerts = properties.getAlerts();
 		validate(alerts);
 		String from = StringUtils.hasText(alerts.getFrom()) ? alerts.getFrom()
@@ -53,7 +51,7 @@ public class SmartStickAlertAutoConfiguration {
 				return alerts.getInstanceName();
 			}
 			return StringUtils.hasText(applicationName) ? applicationName : hostName();
-		}), (backend, sent) -> outcomes.forEach((listener) -> listener.alertFinished(backend, sent)));
+		}), events);
 	}
 
 	static AlertSettings settings(SmartStickProperties.Alerts alerts) {

@@ -6,6 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smartstick.balancer.AdminState;
+import io.smartstick.alert.AlertMailedEvent;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
@@ -108,9 +109,9 @@ class SmartStickMetersTests {
 	@Test
 	void alertsAreCountedBySentOrFailed() {
 		assertThat(this.meterRegistry.find("smartstick.alerts").meters()).isEmpty();
-		this.meters.recordAlert(true);
-		this.meters.recordAlert(true);
-		this.meters.recordAlert(false);
+		this.meters.onApplicationEvent(new AlertMailedEvent(this.backend, true));
+		this.meters.onApplicationEvent(new AlertMailedEvent(this.backend, true));
+		this.meters.onApplicationEvent(new AlertMailedEvent(this.backend, false));
 		assertThat(this.meterRegistry.get("smartstick.alerts").tag("result", "sent").counter().count()).isEqualTo(2);
 		assertThat(this.meterRegistry.get("smartstick.alerts").tag("result", "failed").counter().count()).isOne();
 	}

@@ -252,7 +252,7 @@ class MailAlertListenerTests {
 		this.smtp.getJavaMailProperties().setProperty("mail.smtp.connectiontimeout", "5000");
 		this.smtp.getJavaMailProperties().setProperty("mail.smtp.timeout", "5000");
 		this.listener = new MailAlertListener(this.smtp, settings(), "lb@example.com", () -> "lb-1",
-				(backend, sent) -> this.outcomes.add(sent), this.time);
+				(event) -> this.outcomes.add(((AlertMailedEvent) event).isSent()), this.time);
 	}
 
 	private void change(String cause) {
