@@ -70,6 +70,9 @@ final class RequestHeadTimeout {
 
 	private boolean headStarted;
 
+	/** When the current head's clock started. */
+	private long headStartNanos;
+
 	private ScheduledFuture<?> timer;
 
 	private RequestHeadTimeout(Duration timeout) {
@@ -91,10 +94,21 @@ final class RequestHeadTimeout {
 		pipeline.addAfter(NettyPipeline.HttpCodec, HEADS_HANDLER, watch.new Heads());
 	}
 
+	/**
+	 * Start the clock of a request head. The timer is armed only when none is: a head
+	 * that arrives in time leaves the timer as it is, and when it fires it checks the head
+	 * being read then, if any, re-arming itself for what that head has left. A kept-alive
+	 * connection thus costs one timer per timeout period, not one per request.
+	 */
 	private void start(ChannelHandlerContext ctx) {
+		this.headStartNanos = System.nanoTime();
 		if (this.timer == null) {
-			this.timer = ctx.executor().schedule(() -> expire(ctx), this.timeoutNanos, TimeUnit.NANOSECONDS);
+			arm(ctx, this.timeoutNanos);
 		}
+	}
+
+	private void arm(ChannelHandlerContext ctx, long delayNanos) {
+		this.timer = ctx.executor().schedule(() -> expire(ctx), delayNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private void stop() {
@@ -107,6 +121,12 @@ final class RequestHeadTimeout {
 	private void expire(ChannelHandlerContext ctx) {
 		this.timer = null;
 		if (this.state != State.READING_HEAD || !ctx.channel().isActive()) {
+			return;
+		}
+		long left = this.timeoutNanos - (System.nanoTime() - this.headStartNanos);
+		if (left > 0) {
+			// a later head than the one the timer was armed for: it has time left
+			arm(ctx, left);
 			return;
 		}
 		this.state = State.DONE;
@@ -183,9 +203,9 @@ final class RequestHeadTimeout {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (msg instanceof HttpRequest && RequestHeadTimeout.this.state != State.DONE) {
+				// the timer, if armed, finds no head being read when it fires and lets itself lapse
 				RequestHeadTimeout.this.state = State.IN_REQUEST;
 				RequestHeadTimeout.this.headStarted = false;
-				stop();
 			}
 			ctx.fireChannelRead(msg);
 		}

@@ -113,6 +113,17 @@ class ClientConnectionLimitsIntegrationTests {
 	}
 
 	@Test
+	void aLaterHeadOnAKeptAliveConnectionIsTimedToo() throws IOException {
+		try (Socket socket = connect()) {
+			send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ");
+			// the timer armed when the connection opened finds this head with time left, and waits for it
+			send(socket, "GET /echo HTTP/1.1\r\nHost: loc");
+			assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 408 ");
+		}
+	}
+
+	@Test
 	void aConnectionThatSendsNothingIsClosed() throws IOException {
 		try (Socket socket = connect()) {
 			assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).isEmpty();
