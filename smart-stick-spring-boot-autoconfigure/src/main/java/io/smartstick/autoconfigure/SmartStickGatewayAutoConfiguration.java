@@ -71,6 +71,7 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
+	@SuppressWarnings("rawtypes") // Gateway's factories are collected as raw types, as Gateway itself does
 	RouteLocator smartStickRouteLocator(SmartStickPoolDefinitions definitions, StickyPools stickyPools,
 			SmartStickObserverHolder observers, HttpClient httpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters,
@@ -116,6 +117,7 @@ public class SmartStickGatewayAutoConfiguration {
 	 * Fail start-up on a filter name Gateway does not know: Gateway would only log a
 	 * warning and leave the pool without a route.
 	 */
+	@SuppressWarnings("rawtypes")
 	private static void checkFilterNames(SmartStickPoolDefinitions definitions,
 			List<GatewayFilterFactory> filterFactories) {
 		Set<String> known = filterFactories.stream().map(GatewayFilterFactory::name).collect(Collectors.toSet());

@@ -62,6 +62,7 @@ public final class PoolRoutes {
 	 * @return one route per pool, in the order of {@code pools}
 	 * @throws UnbuildableRouteException naming the pool whose route Gateway could not build
 	 */
+	@SuppressWarnings("rawtypes") // RouteDefinitionRouteLocator takes Gateway's factories as raw types
 	public static List<Route> build(List<Spec> pools, Function<String, List<GatewayFilter>> smartStickFilters,
 			List<String> excludedPathPrefixes, List<RoutePredicateFactory> predicateFactories,
 			List<GatewayFilterFactory> filterFactories, GatewayProperties gatewayProperties,
