@@ -283,7 +283,14 @@ start_jvm() {
 	done
 }
 
-log "starting smart-stick on 127.0.0.1:${PORT_SS} (core ${JVM_CPU}, heap ${HEAP})"
+# four more pools, /p0/** to /p3/**, over the same two backends: the four-pool case spreads new clients over them
+POOL_ARGS=()
+for ((p = 0; p < 4; p++)); do
+	POOL_ARGS+=("--smartstick.pools.p${p}.paths=/p${p}/**" "--smartstick.pools.p${p}.filters[0]=StripPrefix=1"
+		"--smartstick.pools.p${p}.backends[0].id=0" "--smartstick.pools.p${p}.backends[0].url=http://127.0.0.1:${PORT_B0}"
+		"--smartstick.pools.p${p}.backends[1].id=1" "--smartstick.pools.p${p}.backends[1].url=http://127.0.0.1:${PORT_B1}")
+done
+log "starting smart-stick on 127.0.0.1:${PORT_SS} (core ${JVM_CPU}, heap ${HEAP}), the default pool and four more"
 start_jvm smart-stick "${PORT_SS}" -jar "${SAMPLE_JAR}" \
 	--sample.demo-backends=false \
 	--server.address=127.0.0.1 \
@@ -293,6 +300,7 @@ start_jvm smart-stick "${PORT_SS}" -jar "${SAMPLE_JAR}" \
 	--smartstick.health.interval=10s \
 	--spring.main.banner-mode=off \
 	--logging.level.root=WARN \
+	"${POOL_ARGS[@]}" \
 	"${SS_ARGS[@]}"
 SS_PID="${STARTED_PID}"
 SS_STARTUP_MS="${STARTUP_MS}"
@@ -329,19 +337,29 @@ check_spread "plain Gateway" "http://127.0.0.1:${PORT_GW}/"
 check_spread "nginx proxy" "http://127.0.0.1:${PORT_NGINX}/"
 curl -fsS --max-time 2 -o /dev/null -D - "http://127.0.0.1:${PORT_SS}/" | grep -i '^set-cookie: X-Backend-ID=' >/dev/null \
 	|| die "smart-stick set no X-Backend-ID cookie on a new client's response"
+check_spread "smart-stick pool p3" "http://127.0.0.1:${PORT_SS}/p3/"
 [[ "$(bodies "http://127.0.0.1:${PORT_SS}/" 6 -H "${STICKY_HEADER}" | sort -u)" == "Hello from backend 0" ]] \
 	|| die "smart-stick did not keep '${STICKY_HEADER}' on backend 0"
 
 # --- 6. measure -----------------------------------------------------------------------------
 
-TARGETS=(direct ss-new ss-sticky gateway nginx)
+TARGETS=(direct ss-new ss-sticky ss-pools gateway nginx)
+# new clients spread over the four pools /p0/ to /p3/, one after the other
+cat >"${WORK}/pools.lua" <<'EOF'
+local i = 0
+request = function()
+	i = i + 1
+	return wrk.format(nil, "/p" .. (i % 4) .. "/")
+end
+EOF
 # whose CPU time a target's requests cost (nginx: the proxy's master and worker)
-declare -A PROXY_PIDS=([direct]="" [ss-new]="${SS_PID}" [ss-sticky]="${SS_PID}" [gateway]="${GW_PID}"
+declare -A PROXY_PIDS=([direct]="" [ss-new]="${SS_PID}" [ss-sticky]="${SS_PID}" [ss-pools]="${SS_PID}" [gateway]="${GW_PID}"
 	[nginx]="${NGINX_PROXY_PID}")
 declare -A LABEL=(
 	[direct]="direct to one nginx backend"
 	[ss-new]="smart-stick, new clients (no cookie)"
 	[ss-sticky]="smart-stick, sticky clients (cookie)"
+	[ss-pools]="smart-stick, new clients over four pools"
 	[gateway]="plain Spring Cloud Gateway"
 	[nginx]="nginx proxy"
 )
@@ -349,6 +367,7 @@ declare -A URL=(
 	[direct]="http://127.0.0.1:${PORT_B0}/"
 	[ss-new]="http://127.0.0.1:${PORT_SS}/"
 	[ss-sticky]="http://127.0.0.1:${PORT_SS}/"
+	[ss-pools]="http://127.0.0.1:${PORT_SS}/"
 	[gateway]="http://127.0.0.1:${PORT_GW}/"
 	[nginx]="http://127.0.0.1:${PORT_NGINX}/"
 )
@@ -379,6 +398,7 @@ parse_wrk() {
 run_wrk() { # $1 target, $2 duration, $3 output file
 	local target="$1" duration="$2" out="$3" bound extra=()
 	[[ "${target}" == ss-sticky ]] && extra=(-H "${STICKY_HEADER}")
+	[[ "${target}" == ss-pools ]] && extra=(-s "${WORK}/pools.lua")
 	bound=$(($(to_seconds "${duration}") + 30))
 	timeout --kill-after=5 "${bound}" taskset -c "${LOAD_CPU}" \
 		wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${duration}" --latency "${extra[@]}" "${URL[${target}]}" \
@@ -505,9 +525,14 @@ results_table() {
 ratio_table() {
 	echo "| smart-stick | req/s vs Gateway | req/s vs nginx | p99 vs Gateway | p99 vs nginx | CPU per request vs Gateway |"
 	echo "|---|---:|---:|---:|---:|---:|"
-	for target in ss-new ss-sticky; do
+	for target in ss-new ss-sticky ss-pools; do
 		echo "| ${LABEL[${target}]#smart-stick, } | $(ratio "${RPS[${target}]}" "${RPS[gateway]}") | $(ratio "${RPS[${target}]}" "${RPS[nginx]}") | $(ratio "${P99[${target}]}" "${P99[gateway]}") | $(ratio "${P99[${target}]}" "${P99[nginx]}") | $(ratio "${CPU_US[${target}]}" "${CPU_US[gateway]}") |"
 	done
+}
+
+pools_line() {
+	echo "Four pools against the single pool, new clients: req/s $(ratio "${RPS[ss-pools]}" "${RPS[ss-new]}"),"
+	echo "p99 $(ratio "${P99[ss-pools]}" "${P99[ss-new]}"), CPU per request $(ratio "${CPU_US[ss-pools]}" "${CPU_US[ss-new]}")."
 }
 
 resources_table() {
@@ -606,6 +631,8 @@ rounds_table() {
 	echo
 	ratio_table
 	echo
+	pools_line
+	echo
 	echo "## Memory and start-up"
 	echo
 	echo "Peak RSS is VmHWM from /proc/<pid>/status after all runs. Start-up is from launching \`java\`"
@@ -644,6 +671,8 @@ echo
 results_table
 echo
 ratio_table
+echo
+pools_line
 echo
 resources_table
 echo
