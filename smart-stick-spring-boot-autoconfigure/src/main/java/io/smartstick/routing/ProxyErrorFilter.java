@@ -16,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -30,6 +31,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -134,6 +136,11 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 		Backend backend = servedBy(exchange);
 		boolean responseStarted = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
 		ProxyFailure failure = ProxyFailure.of(ex, use.bound(), responseStarted);
+		if (clientGone(exchange)) {
+			// the client went away (closed its connection, say while its answer was being written): a
+			// cancellation of its own, which says nothing of the backend and leaves nobody to answer
+			return Mono.error(ex);
+		}
 		if (exchange.getResponse().isCommitted()) {
 			// the client has part of an answer: nothing to retry or replace. Writing to the client starts
 			// with the commit, so only a backend that broke off its body is sure to be at fault here.
@@ -298,6 +305,21 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	}
 
 	private record Failed(Throwable error, ProxyFailure failure, Backend backend) {
+	}
+
+	/**
+	 * Whether the client's own connection is closed. Writing to a client that went away
+	 * fails with the same I/O exceptions as reading from a backend that broke off.
+	 */
+	private static boolean clientGone(ServerWebExchange exchange) {
+		Object nativeRequest;
+		try {
+			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+		return nativeRequest instanceof Connection connection && !connection.channel().isActive();
 	}
 
 	private static Backend servedBy(ServerWebExchange exchange) {

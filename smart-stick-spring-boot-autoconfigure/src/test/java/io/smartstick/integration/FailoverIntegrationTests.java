@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -284,6 +286,33 @@ class FailoverIntegrationTests {
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(0).activeConnections() == 0);
 		assertThat(this.registry.find(0).isHealthy()).isTrue();
+	}
+
+	@Test
+	void clientsThatGoAwayWhileTheirAnswersAreWrittenDoNotTakeTheBackendDown() throws IOException {
+		// as a load generator does when it stops: connections with requests in flight closed at once
+		String requests = "GET / HTTP/1.1\r\nHost: localhost\r\nCookie: X-Backend-ID=0\r\n\r\n".repeat(20);
+		for (int round = 0; round < 5; round++) {
+			List<Socket> sockets = new ArrayList<>();
+			try {
+				for (int i = 0; i < 16; i++) {
+					Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port);
+					sockets.add(socket);
+					socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+				}
+				for (Socket socket : sockets) {
+					socket.getInputStream().read();
+					socket.setSoLinger(true, 0);
+				}
+			}
+			finally {
+				for (Socket socket : sockets) {
+					socket.close();
+				}
+			}
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(0).activeConnections() == 0);
+		assertThat(this.registry.find(0).isHealthy()).as(this.registry.find(0).health().cause()).isTrue();
 	}
 
 	private EntityExchangeResult<String> postOrderToBackend1(String path) {
