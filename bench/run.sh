@@ -434,8 +434,12 @@ if ((WARMUP_S > 0)); then
 		for ((c = 1; c <= JVM_CHUNKS; c++)); do
 			target="${jvm}"
 			if [[ "${jvm}" == smart-stick ]]; then
-				target=ss-new
-				((c % 2)) || target=ss-sticky
+				# every smart-stick target in turn, so that none is measured before the JIT has compiled its path
+				case $((c % 3)) in
+					1) target=ss-new ;;
+					2) target=ss-sticky ;;
+					0) target=ss-pools ;;
+				esac
 			fi
 			out="${RESULTS}/warmup-${jvm}-${c}.txt"
 			run_wrk "${target}" "${WARMUP}" "${out}"

@@ -27,6 +27,10 @@ import org.springframework.core.env.MapPropertySource;
  * {@code management.observations.enable.http.server.requests=false}: Gateway's and
  * WebFlux's own per-request observations cost about a tenth of the proxy's CPU time
  * per request (measured with {@code bench/}), and {@code smartstick.requests} records the same per backend.</li>
+ * <li>{@code spring.cloud.gateway.server.webflux.route-filter-cache-enabled=true}: Gateway
+ * otherwise merges and sorts the global filters with a route's own on every request; a
+ * pool's route carries smart-stick's filters, and its routes never change while the
+ * application runs.</li>
  * <li>{@code server.http2.enabled=false}: Boot's default made explicit, which also
  * leaves out Gateway's gRPC header filters (gRPC needs HTTP/2 end to end; enabling HTTP/2
  * brings them back).</li>
@@ -75,6 +79,7 @@ public class SmartStickDefaultsEnvironmentPostProcessor implements EnvironmentPo
 		defaults.put("spring.cloud.gateway.server.webflux.observability.enabled", "false");
 		defaults.put("spring.cloud.gateway.server.webflux.metrics.enabled", "false");
 		defaults.put("management.observations.enable.http.server.requests", "false");
+		defaults.put("spring.cloud.gateway.server.webflux.route-filter-cache-enabled", "true");
 		defaults.put("server.http2.enabled", "false");
 		defaults.put("spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time", "4s");
 		defaults.put("server.netty.idle-timeout", "60s");

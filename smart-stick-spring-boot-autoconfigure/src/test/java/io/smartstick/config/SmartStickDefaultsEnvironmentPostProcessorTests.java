@@ -34,6 +34,8 @@ class SmartStickDefaultsEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.metrics.enabled")).isEqualTo("false");
 		assertThat(environment.getProperty("management.observations.enable.http.server.requests")).isEqualTo("false");
 		assertThat(environment.getProperty("server.http2.enabled")).isEqualTo("false");
+		assertThat(environment.getProperty("spring.cloud.gateway.server.webflux.route-filter-cache-enabled"))
+			.isEqualTo("true");
 		assertThat(Binder.get(environment)
 			.bind("spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time", Duration.class)
 			.get()).isEqualTo(Duration.ofSeconds(4));
