@@ -1,9 +1,7 @@
 package io.smartstick.integration;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,7 +62,7 @@ class FailoverIntegrationTests {
 	static final TestBackend doomed = new TestBackend("2");
 
 	/** Nothing listens there: only clients sent there by cookie try it. */
-	static final String gone = "http://127.0.0.1:" + closedPort();
+	static final String gone = "http://127.0.0.1:" + LoadBalancerTests.closedPort();
 
 	@LocalServerPort
 	int port;
@@ -85,14 +83,6 @@ class FailoverIntegrationTests {
 		LoadBalancerTests.backend(properties, 3, 3, () -> gone, 0);
 	}
 
-	private static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
 
 	@AfterAll
 	static void stopBackends() {

@@ -40,8 +40,7 @@ class NamedPoolsOnlyIntegrationTests {
 
 	@DynamicPropertySource
 	static void pools(DynamicPropertyRegistry properties) {
-		properties.add("smartstick.pools.api.backends[0].id", () -> "0");
-		properties.add("smartstick.pools.api.backends[0].url", api0::url);
+		LoadBalancerTests.poolBackend(properties, "api", 0, 0, api0::url);
 	}
 
 	@AfterAll

@@ -53,10 +53,8 @@ class PoolOperationsIntegrationTests {
 	static void pools(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, default0::url, 1);
 		LoadBalancerTests.backend(properties, 1, 1, default1::url, 1);
-		properties.add("smartstick.pools.api.backends[0].id", () -> "0");
-		properties.add("smartstick.pools.api.backends[0].url", api0::url);
-		properties.add("smartstick.pools.api.backends[1].id", () -> "1");
-		properties.add("smartstick.pools.api.backends[1].url", api1::url);
+		LoadBalancerTests.poolBackend(properties, "api", 0, 0, api0::url);
+		LoadBalancerTests.poolBackend(properties, "api", 1, 1, api1::url);
 	}
 
 	@AfterAll

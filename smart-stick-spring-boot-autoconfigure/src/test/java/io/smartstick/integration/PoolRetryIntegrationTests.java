@@ -37,16 +37,9 @@ class PoolRetryIntegrationTests {
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, web::url, 1);
 		// the same id in the default pool: nothing listens on api's backend 0
-		properties.add("smartstick.pools.api.backends[0].id", () -> "0");
-		properties.add("smartstick.pools.api.backends[0].url", () -> "http://127.0.0.1:" + closedPort());
-		properties.add("smartstick.pools.api.backends[1].id", () -> "1");
-		properties.add("smartstick.pools.api.backends[1].url", api1::url);
-	}
-
-	static int closedPort() {
-		TestBackend closed = new TestBackend("closed");
-		closed.close();
-		return closed.port();
+		LoadBalancerTests.poolBackend(properties, "api", 0, 0,
+				() -> "http://127.0.0.1:" + LoadBalancerTests.closedPort());
+		LoadBalancerTests.poolBackend(properties, "api", 1, 1, api1::url);
 	}
 
 	@AfterAll

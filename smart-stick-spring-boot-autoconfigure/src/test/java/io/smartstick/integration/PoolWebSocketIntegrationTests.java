@@ -55,8 +55,7 @@ class PoolWebSocketIntegrationTests {
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, web::url, 1);
-		properties.add("smartstick.pools.chat.backends[0].id", () -> "0");
-		properties.add("smartstick.pools.chat.backends[0].url", chat::url);
+		LoadBalancerTests.poolBackend(properties, "chat", 0, 0, chat::url);
 	}
 
 	@AfterAll

@@ -69,20 +69,15 @@ class PoolsIntegrationTests {
 		properties.add("smartstick.pools.api.paths", () -> "/api/**");
 		properties.add("smartstick.pools.api.filters[0]", () -> "StripPrefix=1");
 		properties.add("smartstick.pools.api.filters[1]", () -> "AddRequestHeader=X-Pool, api");
-		pool(properties, "api", 0, 0, api0);
-		pool(properties, "api", 1, 1, api1);
+		LoadBalancerTests.poolBackend(properties, "api", 0, 0, api0::url);
+		LoadBalancerTests.poolBackend(properties, "api", 1, 1, api1::url);
 		properties.add("smartstick.pools.chat.paths", () -> "/chat/**");
 		properties.add("smartstick.pools.chat.sticky.cookie-name", () -> "CHAT");
-		pool(properties, "chat", 0, 7, chat0);
+		LoadBalancerTests.poolBackend(properties, "chat", 0, 7, chat0::url);
 		properties.add("smartstick.pools.shop.hosts", () -> "shop.example.com");
-		pool(properties, "shop", 0, 0, shop0);
+		LoadBalancerTests.poolBackend(properties, "shop", 0, 0, shop0::url);
 	}
 
-	private static void pool(DynamicPropertyRegistry properties, String pool, int index, int id, TestBackend backend) {
-		String prefix = "smartstick.pools." + pool + ".backends[" + index + "].";
-		properties.add(prefix + "id", () -> id);
-		properties.add(prefix + "url", backend::url);
-	}
 
 	@AfterAll
 	static void stopBackends() {

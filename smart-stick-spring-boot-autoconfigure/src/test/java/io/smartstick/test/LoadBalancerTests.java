@@ -1,5 +1,10 @@
 package io.smartstick.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -42,6 +47,34 @@ public final class LoadBalancerTests {
 		properties.add(prefix + "id", () -> id);
 		properties.add(prefix + "url", url);
 		properties.add(prefix + "weight", () -> weight);
+	}
+
+	/**
+	 * Register {@code smartstick.pools.<pool>.backends[index]} with the given id and URL.
+	 * @param properties the registry
+	 * @param pool the pool's name
+	 * @param index position in the pool's list
+	 * @param id the backend's id
+	 * @param url the backend's URL
+	 */
+	public static void poolBackend(DynamicPropertyRegistry properties, String pool, int index, int id,
+			Supplier<Object> url) {
+		String prefix = "smartstick.pools." + pool + ".backends[" + index + "].";
+		properties.add(prefix + "id", () -> id);
+		properties.add(prefix + "url", url);
+	}
+
+	/**
+	 * Return a loopback port nothing listens on (it was free a moment ago).
+	 * @return the port
+	 */
+	public static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }
