@@ -397,7 +397,7 @@ start_nginx() {
 	done
 }
 
-# writes an original-format config.json (see README, "Using an original config.json");
+# writes an original-format config.json (see docs/migrating-from-node.md);
 # $1 file, $2 the load balancer's port, then the backends' ports (ids 0, 1, ...)
 write_config_json() {
 	local file="$1" port="$2" id=0 sep="" p
