@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every link of the user documentation (README.md, CONTRIBUTING.md, CHANGELOG.md and
- * docs/*.md) resolves: a relative link names a file or directory of the repository, and
+ * Every link of the user documentation (README.md, CONTRIBUTING.md, CHANGELOG.md,
+ * docs/*.md and the starter's README.md) resolves: a relative link names a file or directory of the repository, and
  * its {@code #anchor} a heading of the Markdown file it points to, slugged as GitHub
  * does. Links stay inside the repository, except to a locally running load balancer.
  */
@@ -89,7 +89,8 @@ class DocumentationLinksTests {
 
 	private static List<Path> documentation() {
 		List<Path> files = new ArrayList<>();
-		for (String name : List.of("README.md", "CONTRIBUTING.md", "CHANGELOG.md")) {
+		for (String name : List.of("README.md", "CONTRIBUTING.md", "CHANGELOG.md",
+				"smart-stick-spring-boot-starter/README.md")) {
 			files.add(ROOT.resolve(name));
 		}
 		try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
