@@ -29,10 +29,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the design promises a user: add the starter, configure application.yml, define a
- * HealthCheck bean, read Actuator's metrics. Two MockWebServer backends on loopback.
+ * HealthCheck bean, read Actuator's metrics. Two MockWebServer backends on loopback; checks
+ * run often, so that the test is short, with a timeout that a busy machine does not reach.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "smartstick.health.interval=300ms")
+		properties = { "smartstick.health.interval=300ms", "smartstick.health.timeout=5s" })
 class ConsumerApplicationTests {
 
 	static final Backend a = new Backend("A");
