@@ -194,6 +194,24 @@ public final class BackendDefinitions {
 			violations.add(new ConfigurationViolation(prefix + ".sticky.max-age", sticky.getMaxAge(), "is negative",
 					"Use a positive duration, or leave it unset for a session cookie."));
 		}
+		checkSecrets(prefix, sticky, violations);
+	}
+
+	private static void checkSecrets(String prefix, SmartStickProperties.Sticky sticky,
+			List<ConfigurationViolation> violations) {
+		List<String> secrets = sticky.getSecrets();
+		if (sticky.getSecret() != null && !sticky.getSecret().isEmpty() && !secrets.isEmpty()) {
+			violations.add(new ConfigurationViolation(prefix + ".sticky.secret", "(hidden)",
+					"is set together with " + prefix + ".sticky.secrets",
+					"Set only one: " + prefix + ".sticky.secrets for a list (the first signs, every one is accepted), "
+							+ "or " + prefix + ".sticky.secret for one secret."));
+		}
+		for (int i = 0; i < secrets.size(); i++) {
+			if (secrets.get(i) == null || secrets.get(i).isBlank()) {
+				violations.add(new ConfigurationViolation(prefix + ".sticky.secrets[" + i + "]", secrets.get(i),
+						"is empty", "Give every secret a value, or remove the entry."));
+			}
+		}
 	}
 
 	private static Backend backend(String prefix, SmartStickProperties.Health global,

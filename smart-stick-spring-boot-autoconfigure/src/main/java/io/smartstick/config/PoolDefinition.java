@@ -77,9 +77,32 @@ public record PoolDefinition(String name, String propertyPrefix, List<Backend> b
 	 * @param secure when the cookie gets the Secure attribute
 	 * @param maxAge Max-Age, or {@code null} for a session cookie
 	 * @param secret secret the value is signed with, or {@code null} for a plain backend id
+	 * @param secrets every secret a value may be signed with, the one it is signed with
+	 * first; empty for a plain backend id
 	 */
 	public record Cookie(String name, String path, boolean httpOnly, String sameSite, Secure secure,
-			Duration maxAge, String secret) {
+			Duration maxAge, String secret, List<String> secrets) {
+
+		/**
+		 * Create the settings of a cookie signed with one secret at most.
+		 * @param name name of the cookie, unique among the pools
+		 * @param path Path attribute
+		 * @param httpOnly whether the cookie is HttpOnly
+		 * @param sameSite SameSite attribute value
+		 * @param secure when the cookie gets the Secure attribute
+		 * @param maxAge Max-Age, or {@code null} for a session cookie
+		 * @param secret secret the value is signed with, or {@code null} for a plain
+		 * backend id
+		 */
+		public Cookie(String name, String path, boolean httpOnly, String sameSite, Secure secure, Duration maxAge,
+				String secret) {
+			this(name, path, httpOnly, sameSite, secure, maxAge, secret,
+					(secret != null && !secret.isEmpty()) ? List.of(secret) : List.of());
+		}
+
+		public Cookie {
+			secrets = List.copyOf(secrets);
+		}
 
 		/**
 		 * When the cookie gets the Secure attribute.

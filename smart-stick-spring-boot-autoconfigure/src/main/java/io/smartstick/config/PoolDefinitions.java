@@ -105,9 +105,10 @@ public final class PoolDefinitions {
 	static PoolDefinition definition(String name, String prefix, List<Backend> backends, String strategy,
 			SmartStickProperties.Health health, SmartStickProperties.Sticky sticky, SmartStickProperties.Proxy proxy,
 			SmartStickProperties.Pool pool) {
+		List<String> secrets = secrets(sticky);
 		PoolDefinition.Cookie cookie = new PoolDefinition.Cookie(sticky.getCookieName(), sticky.getPath(),
 				sticky.isHttpOnly(), sticky.getSameSite().attributeValue(),
-				PoolDefinition.Cookie.Secure.valueOf(sticky.getSecure().name()), sticky.getMaxAge(), sticky.getSecret());
+				PoolDefinition.Cookie.Secure.valueOf(sticky.getSecure().name()), sticky.getMaxAge(), secrets.isEmpty() ? null : secrets.get(0), secrets);
 		PoolDefinition.HealthChecks checks = new PoolDefinition.HealthChecks(health.isEnabled(), health.getInterval(),
 				health.getTimeout(), health.getRise(), health.getFall(), health.getMaxConcurrentChecks());
 		PoolDefinition.Proxy proxySettings = new PoolDefinition.Proxy(proxy.getConnectTimeout(),
@@ -116,6 +117,18 @@ public final class PoolDefinitions {
 				sticky.getFailover() == SmartStickProperties.Sticky.Failover.STRICT, health.isPassive(), checks,
 				proxySettings, trimmed(pool.getPaths()), trimmed(pool.getHosts()), pool.getOrder(),
 				trimmed(pool.getFilters()));
+	}
+
+	/**
+	 * Return the secrets a pool's cookie values are signed with, the signing one first.
+	 * @param sticky the pool's sticky settings
+	 * @return the secrets, empty for plain values
+	 */
+	public static List<String> secrets(SmartStickProperties.Sticky sticky) {
+		if (sticky.getSecret() != null && !sticky.getSecret().isEmpty()) {
+			return List.of(sticky.getSecret());
+		}
+		return sticky.getSecrets().stream().filter((secret) -> secret != null && !secret.isBlank()).toList();
 	}
 
 	private static List<String> trimmed(List<String> values) {

@@ -1,5 +1,6 @@
 package io.smartstick.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,6 +139,12 @@ final class PoolResolver {
 		this.binder.bind(SmartStickProperties.PREFIX + ".sticky", Bindable.ofInstance(sticky));
 		if (!PoolDefinition.DEFAULT_POOL.equals(this.name) && !configured.test(".sticky.cookie-name")) {
 			sticky.setCookieName(sticky.getCookieName() + "-" + this.name);
+		}
+		if (configured.test(".sticky.secret") || isSet(this.bindPrefix + ".sticky.secrets[0]")
+				|| configured.test(".sticky.secrets")) {
+			// the pool's own secret or secrets replace both inherited forms
+			sticky.setSecret(null);
+			sticky.setSecrets(new ArrayList<>());
 		}
 		this.binder.bind(this.bindPrefix + ".sticky", Bindable.ofInstance(sticky));
 		return sticky;

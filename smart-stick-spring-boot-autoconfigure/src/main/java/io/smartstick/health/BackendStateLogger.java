@@ -7,8 +7,8 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Logs every backend state change: WARN when a backend goes down, INFO when it recovers
- * or an operator changes its admin state.
+ * Logs every backend state change: WARN when a backend goes down, INFO when it recovers,
+ * an operator changes its admin state, or it is added to or removed from its pool.
  *
  * @author smart-stick
  */
@@ -20,6 +20,14 @@ public class BackendStateLogger implements ApplicationListener<ApplicationEvent>
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof BackendStateChangedEvent stateChanged) {
 			log(stateChanged);
+		}
+		else if (event instanceof BackendAddedEvent added) {
+			logger.info(added.getBackend().describe() + " added to the pool"
+					+ (added.getBackend().isHealthy() ? "" : ", taking clients after its first passing health check"));
+		}
+		else if (event instanceof BackendRemovedEvent removed) {
+			logger.info(removed.getBackend().describe() + " removed from the pool: it takes no new request, "
+					+ removed.getBackend().activeConnections() + " in flight drain");
 		}
 		else if (event instanceof BackendAdminStateChangedEvent adminChanged) {
 			logger.info(adminChanged.getBackend().describe()
