@@ -64,9 +64,23 @@ public class SmartStickAutoConfiguration {
 	@Bean
 	SmartStickPoolDefinitions smartStickPoolDefinitions(SmartStickProperties properties, Environment environment,
 			BalancingStrategyCatalog strategies, ListableBeanFactory beanFactory) {
+		return new SmartStickPoolDefinitions(
+				definitions(properties, Binder.get(environment), strategies, beanFactory));
+	}
+
+	/**
+	 * Validate every pool and create its definition, at start-up and on each reload.
+	 * @param properties the bound properties
+	 * @param binder the binder they were bound with
+	 * @param strategies every balancing strategy
+	 * @param beanFactory holds the health check beans
+	 * @return the definitions
+	 */
+	static List<PoolDefinition> definitions(SmartStickProperties properties, Binder binder,
+			BalancingStrategyCatalog strategies, ListableBeanFactory beanFactory) {
 		List<String> healthChecks = List.of(beanFactory.getBeanNamesForType(HealthCheck.class, true, false));
-		return new SmartStickPoolDefinitions(PoolDefinitions.create(properties, Binder.get(environment),
-				List.copyOf(strategies.names()), healthChecks, SmartStickAutoConfiguration::serviceId));
+		return PoolDefinitions.create(properties, binder, List.copyOf(strategies.names()), healthChecks,
+				SmartStickAutoConfiguration::serviceId);
 	}
 
 	@Bean

@@ -30,11 +30,13 @@ import io.smartstick.balancer.Backend;
  * @param order precedence of the pool's route, or {@code null} when not set
  * @param filters Gateway filter definitions in shortcut form, such as
  * {@code StripPrefix=1}, in order; their names are not checked yet
+ * @param discovery where the pool's backends are discovered, or {@code null} when
+ * {@code backends} lists them
  * @author smart-stick
  */
 public record PoolDefinition(String name, String propertyPrefix, List<Backend> backends, String strategy,
 		Cookie cookie, boolean strictFailover, boolean passive, HealthChecks healthChecks, Proxy proxy,
-		List<String> paths, List<String> hosts, Integer order, List<String> filters) {
+		List<String> paths, List<String> hosts, Integer order, List<String> filters, Discovery discovery) {
 
 	/**
 	 * Name of the pool described by the top-level settings, serving every request no other
@@ -65,6 +67,25 @@ public record PoolDefinition(String name, String propertyPrefix, List<Backend> b
 	 */
 	public boolean claimsEveryRequest() {
 		return this.paths.isEmpty() && this.hosts.isEmpty();
+	}
+
+	/**
+	 * Whether the pool's backends come from service discovery rather than from its
+	 * configured list.
+	 * @return {@code true} if discovered
+	 */
+	public boolean isDiscovered() {
+		return this.discovery != null;
+	}
+
+	/**
+	 * Where a pool's backends are discovered.
+	 *
+	 * @param serviceId service id whose instances are the pool's backends
+	 * @param refreshInterval time between two look-ups besides those on heartbeats
+	 */
+	public record Discovery(String serviceId, Duration refreshInterval) {
+
 	}
 
 	/**

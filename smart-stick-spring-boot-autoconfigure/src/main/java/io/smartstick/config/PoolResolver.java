@@ -91,15 +91,19 @@ final class PoolResolver {
 		}
 		checkPredicates();
 		checkFilters();
-		if (this.pool.getBackends().isEmpty()) {
+		PoolDefinition.Discovery discovery = BackendDefinitions.discovery(this.prefix, this.pool.getBackends(),
+				this.pool.getDiscovery(), this.violations);
+		if (this.pool.getBackends().isEmpty() && discovery == null) {
 			this.violations.add(new ConfigurationViolation(this.prefix + ".backends", null,
 					"is empty: the pool has no backend",
 					"Add at least one backend, for example " + this.prefix + ".backends[0].id=0 and " + this.prefix
-							+ ".backends[0].url=http://localhost:5000, or remove the pool."));
+							+ ".backends[0].url=http://localhost:5000, set " + this.prefix
+							+ ".discovery.service-id to take them from service discovery, or remove the pool."));
 		}
 		List<Backend> backends = BackendDefinitions.backends(this.prefix + ".backends", this.pool.getBackends(),
 				health, healthCheckNames, this.name, serviceId, this.violations);
-		return PoolDefinitions.definition(this.name, this.prefix, backends, strategy, health, sticky, proxy, this.pool);
+		return PoolDefinitions.definition(this.name, this.prefix, backends, strategy, health, sticky, proxy, this.pool,
+				discovery);
 	}
 
 	private void checkName(boolean topLevel) {
