@@ -126,10 +126,13 @@ public final class BackendDefinitions {
 	 * @param prefix the pool's property prefix
 	 * @param backends the pool's configured backends
 	 * @param discovery the pool's discovery settings
+	 * @param health the pool's health settings, every discovered backend's unless its
+	 * metadata gives its own path
 	 * @return the discovery settings, or {@code null} when the pool lists its backends
 	 */
 	static PoolDefinition.Discovery discovery(String prefix, List<SmartStickProperties.Backend> backends,
-			SmartStickProperties.Discovery discovery, List<ConfigurationViolation> violations) {
+			SmartStickProperties.Discovery discovery, SmartStickProperties.Health health,
+			List<ConfigurationViolation> violations) {
 		String serviceId = discovery.getServiceId();
 		if (serviceId == null) {
 			return null;
@@ -146,7 +149,11 @@ public final class BackendDefinitions {
 							+ "discovery, or remove " + prefix + ".discovery.service-id to list them."));
 		}
 		checkPositive(prefix + ".discovery.refresh-interval", discovery.getRefreshInterval(), violations);
-		return new PoolDefinition.Discovery(serviceId.trim(), discovery.getRefreshInterval());
+		HealthSettings template = new HealthSettings(health.getPath(), upper(health.getMethod()),
+				lower(health.getAlgorithm()), health.getTimeout(),
+				Collections.unmodifiableMap(new LinkedHashMap<>(health.getHeaders())), health.getCheck(),
+				health.getRise(), health.getFall());
+		return new PoolDefinition.Discovery(serviceId.trim(), discovery.getRefreshInterval(), template);
 	}
 
 	static void checkStrategy(String property, String strategy, Collection<String> strategyNames,

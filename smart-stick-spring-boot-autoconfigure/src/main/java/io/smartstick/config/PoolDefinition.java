@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.HealthSettings;
 
 /**
  * One validated pool of backends with every setting resolved: its own where the pool sets
@@ -83,8 +84,10 @@ public record PoolDefinition(String name, String propertyPrefix, List<Backend> b
 	 *
 	 * @param serviceId service id whose instances are the pool's backends
 	 * @param refreshInterval time between two look-ups besides those on heartbeats
+	 * @param health health check settings of every discovered backend, unless its
+	 * metadata gives its own path
 	 */
-	public record Discovery(String serviceId, Duration refreshInterval) {
+	public record Discovery(String serviceId, Duration refreshInterval, HealthSettings health) {
 
 	}
 

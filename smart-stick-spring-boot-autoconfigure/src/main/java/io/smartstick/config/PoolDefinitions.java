@@ -95,7 +95,7 @@ public final class PoolDefinitions {
 				properties.getBackends(), properties.getHealth(), healthCheckNames, PoolDefinition.DEFAULT_POOL, serviceId,
 				violations);
 		PoolDefinition.Discovery discovery = BackendDefinitions.discovery(SmartStickProperties.PREFIX,
-				properties.getBackends(), properties.getDiscovery(), violations);
+				properties.getBackends(), properties.getDiscovery(), properties.getHealth(), violations);
 		return definition(PoolDefinition.DEFAULT_POOL, SmartStickProperties.PREFIX, backends, properties.getStrategy(),
 				properties.getHealth(), properties.getSticky(), properties.getProxy(), new SmartStickProperties.Pool(),
 				discovery);

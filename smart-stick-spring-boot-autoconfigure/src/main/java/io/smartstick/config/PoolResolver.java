@@ -92,7 +92,7 @@ final class PoolResolver {
 		checkPredicates();
 		checkFilters();
 		PoolDefinition.Discovery discovery = BackendDefinitions.discovery(this.prefix, this.pool.getBackends(),
-				this.pool.getDiscovery(), this.violations);
+				this.pool.getDiscovery(), health, this.violations);
 		if (this.pool.getBackends().isEmpty() && discovery == null) {
 			this.violations.add(new ConfigurationViolation(this.prefix + ".backends", null,
 					"is empty: the pool has no backend",
