@@ -791,7 +791,8 @@ public class SmartStickProperties {
 		/**
 		 * Comma-separated list of secrets, for rotating the secret across load balancers
 		 * without losing stickiness: cookie values are signed with the first and accepted
-		 * when signed with any. Cannot be set together with secret.
+		 * when signed with any, a value signed with another being signed again with the
+		 * first. Cannot be set together with secret.
 		 */
 		private List<String> secrets = new ArrayList<>();
 

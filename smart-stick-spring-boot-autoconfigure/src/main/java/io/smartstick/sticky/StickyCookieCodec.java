@@ -103,6 +103,17 @@ public final class StickyCookieCodec {
 	}
 
 	/**
+	 * Whether a value that assigns a client to a backend is the one {@link #encode}
+	 * writes now, rather than one signed with a secret other than the first.
+	 * @param value the cookie value, decoded to the backend
+	 * @param backend the backend
+	 * @return {@code true} if the value need not be rewritten
+	 */
+	public boolean isCurrent(String value, Backend backend) {
+		return this.keys.size() < 2 || encode(backend).equals(value);
+	}
+
+	/**
 	 * Return the backend a cookie value assigns the client to.
 	 * @param value the cookie value, may be {@code null}
 	 * @param registry the backends

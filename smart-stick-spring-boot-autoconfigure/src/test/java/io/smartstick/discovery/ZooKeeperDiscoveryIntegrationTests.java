@@ -176,10 +176,13 @@ class ZooKeeperDiscoveryIntegrationTests {
 		two.close();
 		one = start(service, "--smartstick.sticky.secrets=new,old");
 		two = start(service, "--smartstick.sticky.secrets=new,old");
-		assertPinned(client(one), stickyToA, keyA);
-		assertPinned(client(two), stickyToA, keyA);
-		String signedWithNew = cookieFor(client(two), keyA);
+		// still pinned, and the cookie is signed again with the new secret
+		EntityExchangeResult<String> resigned = get(client(one), stickyToA);
+		assertThat(resigned.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyA);
+		String signedWithNew = resigned.getResponseCookies().getFirst(COOKIE).getValue();
 		assertThat(signedWithNew).isNotEqualTo(stickyToA);
+		assertThat(get(client(two), stickyToA).getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyA);
+		assertPinned(client(two), signedWithNew, keyA);
 		assertPinned(client(one), signedWithNew, keyA);
 	}
 

@@ -137,6 +137,14 @@ class StickyCookieCodecTests {
 	}
 
 	@Test
+	void valueSignedWithAnOlderSecretIsNotCurrent() {
+		StickyCookieCodec rotating = StickyCookieCodec.withSecrets(List.of("new", "old"));
+		assertThat(rotating.isCurrent(new StickyCookieCodec("old").encode(this.one), this.one)).isFalse();
+		assertThat(rotating.isCurrent(rotating.encode(this.one), this.one)).isTrue();
+		assertThat(new StickyCookieCodec("old").isCurrent("1.anything", this.one)).isTrue();
+	}
+
+	@Test
 	void keyedBackendWithoutSecretIsItsKey() {
 		Backend keyed = keyed("iQmFja2VuZA", 5);
 		BackendRegistry registry = new BackendRegistry(List.of(this.zero, keyed), (change) -> {
