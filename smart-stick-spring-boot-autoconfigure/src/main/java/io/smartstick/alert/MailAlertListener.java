@@ -147,6 +147,10 @@ public class MailAlertListener implements ApplicationListener<ApplicationEvent>,
 		if (!StringUtils.hasText(backend.owner()) || this.closed || backend.removed()) {
 			return;
 		}
+		if (event.isFirstCheck() && event.isHealthy()) {
+			// a backend added while running passed its first check: nothing recovered
+			return;
+		}
 		try {
 			this.backends
 				.computeIfAbsent(backend,

@@ -215,7 +215,8 @@ public class BackendRegistry {
 			backend.updateHealth(new BackendHealth(healthy, cause, time));
 			if (previous.healthy() != healthy && contains(backend)) {
 				this.pool = new BackendPool(this.pool.all());
-				change = new BackendStateChange(backend, previous.healthy(), healthy, cause, time);
+				change = new BackendStateChange(backend, previous.healthy(), healthy, cause, time,
+						previous.lastChecked() == null);
 			}
 		}
 		if (change != null) {

@@ -38,7 +38,8 @@ public class BackendStateLogger implements ApplicationListener<ApplicationEvent>
 
 	private void log(BackendStateChangedEvent event) {
 		String message = event.getBackend().describe() + " is "
-				+ (event.isHealthy() ? "back up" : "down") + ": " + event.getCause();
+				+ (event.isHealthy() ? (event.isFirstCheck() ? "up, taking clients" : "back up") : "down") + ": "
+				+ event.getCause();
 		if (event.isHealthy()) {
 			logger.info(message);
 		}

@@ -245,6 +245,17 @@ class MailAlertListenerTests {
 	}
 
 	@Test
+	void backendAddedWhileRunningPassingItsFirstCheckIsNotMailedAsRecovered() {
+		start(Duration.ofMinutes(1));
+		this.listener.onApplicationEvent(new BackendStateChangedEvent(BACKEND,
+				new BackendStateChange(BACKEND, false, true, "HTTP 200 from /health", Instant.now(), true)));
+		advance(Duration.ofSeconds(1));
+		assertThat(subjects()).isEmpty();
+		change("HTTP 503 from /health");
+		assertThat(subjects()).containsExactly(DOWN);
+	}
+
+	@Test
 	void removalIsMailedToTheOwnerAfterItsLastStateMail() {
 		start(Duration.ofMinutes(1));
 		change("HTTP 503 from /health");
