@@ -11,6 +11,12 @@
 #      (unique X-Forwarded-For, valid, garbage, unknown or no sticky cookie; see
 #      bench/distinct-clients.lua), with heap used after a full GC and RSS measured after a
 #      warm-up and after every chunk of clients.
+#   3. Churn: the SCALE_BACKENDS-backend JVM under load (wrk, a new client per request) for
+#      SCALE_CHURN_SECONDS without changes, then as long while a tenth of its backends
+#      (SCALE_CHURN_PERCENT) is replaced every second by editing its config.json (removed
+#      ones, new ones on other ports with new ids; smartstick.config-file reloads on change):
+#      failed requests, req/s of both windows, and the CPU cost of churn (the JVM's CPU time
+#      with churn and no traffic, against part 1's idle window).
 #
 # Usage (as root on Debian, from anywhere):  bench/scale.sh   (about 9 minutes on 2 cores)
 # Quick run:            SCALE_HEALTH_WINDOW=15 SCALE_BASELINE_WINDOW=10 SCALE_CLIENTS=100000 bench/scale.sh
@@ -42,6 +48,11 @@
 #                                (the JIT adds and removes compiler threads as it works)
 #   SCALE_PROFILE=0              seconds of Java Flight Recorder profile of the SCALE_BACKENDS
 #                                JVM after its window (0: none); hottest methods go to the raw output
+#   SCALE_CHURN_SECONDS=60       seconds of each loaded window of part 3 (0 skips part 3)
+#   SCALE_CHURN_IDLE=30          seconds of the churn window without traffic (CPU cost of churn)
+#   SCALE_CHURN_WARMUP=20        seconds of load before part 3's windows, not measured
+#   SCALE_CHURN_PERCENT=10       % of the backends replaced every second
+#   SCALE_RPS_LIMIT=5            % by which req/s under churn may fall short of the no-churn window
 #   SCALE_SKIP_BUILD=0           1 reuses the sample jar already built
 #   SCALE_MVN_ARGS=              extra Maven arguments, e.g. -o to build offline
 #
@@ -73,6 +84,11 @@ FLAT_MIB="${SCALE_FLAT_MIB:-4}"
 CPU_LIMIT="${SCALE_CPU_LIMIT:-5}"
 THREAD_SLACK="${SCALE_THREAD_SLACK:-2}"
 PROFILE="${SCALE_PROFILE:-0}"
+CHURN_SECONDS="${SCALE_CHURN_SECONDS:-60}"
+CHURN_IDLE="${SCALE_CHURN_IDLE:-30}"
+CHURN_WARMUP="${SCALE_CHURN_WARMUP:-20}"
+CHURN_PERCENT="${SCALE_CHURN_PERCENT:-10}"
+RPS_LIMIT="${SCALE_RPS_LIMIT:-5}"
 SKIP_BUILD="${SCALE_SKIP_BUILD:-0}"
 read -r -a MVN_ARGS <<<"${SCALE_MVN_ARGS:-}"
 
@@ -276,12 +292,16 @@ CLK_TCK="$(getconf CLK_TCK)"
 
 is_int() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for setting in BACKENDS INTERVAL_MS HEALTH_WINDOW BASELINE_WINDOW SETTLE SETTLE_MAX HEALTHY_TIMEOUT CLIENTS WARMUP_CLIENTS \
-	CHUNKS CLIENTS_TIMEOUT THREADS CONNECTIONS LOAD_CPU JVM_CPU START_TIMEOUT FLAT_MIB CPU_LIMIT THREAD_SLACK PROFILE; do
+	CHUNKS CLIENTS_TIMEOUT THREADS CONNECTIONS LOAD_CPU JVM_CPU START_TIMEOUT FLAT_MIB CPU_LIMIT THREAD_SLACK PROFILE \
+	CHURN_SECONDS CHURN_IDLE CHURN_WARMUP CHURN_PERCENT RPS_LIMIT; do
 	is_int "${!setting}" || die "SCALE_${setting} must be a whole number, got '${!setting}'"
 done
 ((BACKENDS >= 1 && BACKENDS <= 10000)) || die "SCALE_BACKENDS must be 1 to 10000, got ${BACKENDS}"
 ((INTERVAL_MS >= 100)) || die "SCALE_INTERVAL_MS must be at least 100, got ${INTERVAL_MS}"
 ((HEALTH_WINDOW >= 5 && BASELINE_WINDOW >= 5)) || die "SCALE_HEALTH_WINDOW and SCALE_BASELINE_WINDOW must be at least 5 s"
+((CHURN_PERCENT >= 1 && CHURN_PERCENT <= 50)) || die "SCALE_CHURN_PERCENT must be 1 to 50, got ${CHURN_PERCENT}"
+((CHURN_SECONDS == 0 || (CHURN_SECONDS >= 5 && CHURN_IDLE >= 5 && CHURN_WARMUP >= 1))) \
+	|| die "SCALE_CHURN_SECONDS must be 0 (no part 3) or at least 5, SCALE_CHURN_IDLE at least 5, SCALE_CHURN_WARMUP at least 1"
 ((CHUNKS >= 1 && CHUNKS <= 100)) || die "SCALE_CHUNKS must be 1 to 100, got ${CHUNKS}"
 ((CLIENTS == 0 || CLIENTS >= CHUNKS)) || die "SCALE_CLIENTS must be 0 (no part 2) or at least SCALE_CHUNKS"
 ((CLIENTS + WARMUP_CLIENTS + 1000 * (CHUNKS + 1) < 16777216)) \
@@ -340,13 +360,17 @@ JAR="${WORK}/smart-stick-sample.jar"
 # this shell, and so every curl, awk and sleep it runs, stays off the JVM's core from here on
 taskset -p -c "${LOAD_CPU}" $$ >/dev/null || die "taskset could not pin this script to core ${LOAD_CPU}"
 
-read -r -a PORTS <<<"$(free_ports $((BACKENDS + 4)))"
-((${#PORTS[@]} == BACKENDS + 4)) || die "could not find $((BACKENDS + 4)) free loopback ports with python3"
+# part 3 replaces a tenth of the backends every second with backends on spare ports
+SPARE=0
+((CHURN_SECONDS == 0)) || SPARE=$(((BACKENDS * CHURN_PERCENT + 99) / 100))
+read -r -a PORTS <<<"$(free_ports $((BACKENDS + SPARE + 4)))"
+((${#PORTS[@]} == BACKENDS + SPARE + 4)) || die "could not find $((BACKENDS + SPARE + 4)) free loopback ports with python3"
 MANY_PORTS=("${PORTS[@]:0:BACKENDS}")
-PORT_LB1="${PORTS[BACKENDS]}"
-PORT_B0="${PORTS[BACKENDS + 1]}"
-PORT_B1="${PORTS[BACKENDS + 2]}"
-PORT_LB2="${PORTS[BACKENDS + 3]}"
+SPARE_PORTS=("${PORTS[@]:BACKENDS:SPARE}")
+PORT_LB1="${PORTS[BACKENDS + SPARE]}"
+PORT_B0="${PORTS[BACKENDS + SPARE + 1]}"
+PORT_B1="${PORTS[BACKENDS + SPARE + 2]}"
+PORT_LB2="${PORTS[BACKENDS + SPARE + 3]}"
 
 NGINX_USER=""
 if [[ "$(id -u)" == 0 ]] && id www-data >/dev/null 2>&1; then
@@ -361,10 +385,10 @@ nginx_conf() {
 ${NGINX_USER}
 daemon off;
 worker_processes 1;
-worker_rlimit_nofile $((BACKENDS + 8192));
+worker_rlimit_nofile $((BACKENDS + SPARE + 8192));
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections $((BACKENDS + 4096)); }
+events { worker_connections $((BACKENDS + SPARE + 4096)); }
 http {
 	access_log off;
 	keepalive_requests 1000000;
@@ -418,11 +442,13 @@ write_config_json() {
 JAVA_OPTS=(-Xms"${HEAP}" -Xmx"${HEAP}")
 
 # starts the sample jar on the JVM core with a config.json and waits (bounded) until its
-# status endpoint answers; sets STARTED_PID and STARTUP_MS. $1 name, $2 port, $3 config.json
+# status endpoint answers; sets STARTED_PID and STARTUP_MS. $1 name, $2 port, $3 config.json,
+# then extra arguments for the application
 start_jvm() {
 	local name="$1" port="$2" config="$3" logfile="${WORK}/$1.log" t0 deadline
+	shift 3
 	t0="$(now_ms)"
-	taskset -c "${JVM_CPU}" java "${JAVA_OPTS[@]}" -jar "${JAR}" \
+	taskset -c "${JVM_CPU}" java "${JAVA_OPTS[@]}" -jar "${JAR}" "$@" \
 		--sample.demo-backends=false \
 		--smartstick.config-file="${config}" \
 		--server.address=127.0.0.1 \
@@ -631,11 +657,132 @@ PY
 	log "profile written to ${RAW}/${label}-profile.txt"
 }
 
+# --- part 3 helpers: churn ------------------------------------------------------------------
+
+# replaces CHURN_PERCENT % of the backends every second for $1 s by rewriting CONFIG_MANY (a
+# new file moved over the old one, as an editor saves); the last backend set goes to $2.
+# Runs in the background on the load core; sets STARTED_PID
+start_churn() {
+	taskset -c "${LOAD_CPU}" python3 - "${CONFIG_MANY}" "${PORT_LB1}" "${INTERVAL_MS}" "$1" "${CHURN_PERCENT}" \
+		"$2" "${RAW}/churn-steps.tsv" "${MANY_PORTS[*]}" "${SPARE_PORTS[*]}" <<'PY' &
+import json, os, random, sys, time
+config, port, interval, seconds, percent, final, steps = sys.argv[1:8]
+active = {i: int(p) for i, p in enumerate(sys.argv[8].split())}
+spare = [int(p) for p in sys.argv[9].split()]
+next_id, rng = len(active), random.Random(15)
+count = max(1, len(active) * int(percent) // 100)
+
+def write():
+    doc = {"port": int(port), "strategy": "round-robin",
+           "backends": [{"id": i, "url": f"http://127.0.0.1:{p}"} for i, p in sorted(active.items())],
+           "health": {"interval": int(interval), "timeout": 2000, "path": "/health", "method": "GET",
+                      "algorithm": "http-status"}}
+    tmp = config + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(doc, f, indent=1)
+    os.replace(tmp, config)
+
+with open(steps, "a") as log:
+    start = time.monotonic()
+    for step in range(int(seconds)):
+        removed = rng.sample(sorted(active), count)
+        freed = [active.pop(i) for i in removed]
+        added = []
+        for _ in range(count):
+            active[next_id] = spare.pop(0)
+            added.append(next_id)
+            next_id += 1
+        spare.extend(freed)
+        write()
+        log.write(f"{step}\t{time.monotonic() - start:.3f}\t{len(removed)}\t{len(added)}\n")
+        time.sleep(max(0, start + step + 1 - time.monotonic()))
+with open(final, "w") as f:
+    json.dump(sorted(active), f)
+PY
+	STARTED_PID=$!
+	PIDS+=("${STARTED_PID}")
+}
+
+# runs wrk (a new client per request: no cookie) against the BACKENDS-backend JVM for $2 s,
+# with churn if $3 is 1, measuring the JVM's CPU time; fills the associative array named $1
+# with requests, rps, errors (non-2xx + socket errors), cpu (% of one core), p99
+load_window() {
+	local -n into="$1"
+	local seconds="$2" churn="$3" out="${RAW}/wrk-churn-$1.txt" t0 u0 churn_pid="" parsed
+	proc_ticks "${LB1_PID}"
+	u0="${TICKS}"
+	t0="$(now_ms)"
+	if ((churn == 1)); then
+		start_churn "${seconds}" "${RAW}/churn-final-$1.json"
+		churn_pid="${STARTED_PID}"
+	fi
+	timeout --kill-after=5 $((seconds + 60)) taskset -c "${LOAD_CPU}" \
+		wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:${PORT_LB1}/" \
+		>"${out}" 2>&1 || die "wrk ($1) failed: $(cat "${out}")"
+	if [[ -n "${churn_pid}" ]]; then
+		wait "${churn_pid}" || die "the churn driver failed"
+		forget_pid "${churn_pid}"
+	fi
+	proc_ticks "${LB1_PID}"
+	parsed="$(awk '
+		/ requests in / { requests = $1 }
+		/^Requests\/sec:/ { rps = $2 }
+		/^ +99%/ { p99 = $2 }
+		/Non-2xx or 3xx responses:/ { non2xx += $NF }
+		/Socket errors:/ { gsub(",", ""); sock += $4 + $6 + $8 + $10 }
+		END { if (rps == "") exit 1; printf "%d %.0f %d %s\n", requests, rps, non2xx + sock, p99 }' "${out}")" \
+		|| die "could not parse wrk's output in ${out}: $(cat "${out}")"
+	local requests rps errors p99
+	read -r requests rps errors p99 <<<"${parsed}"
+	# shellcheck disable=SC2034 # read through namerefs
+	into=([requests]="${requests}" [rps]="${rps}" [errors]="${errors}" [p99]="${p99}")
+	into[cpu]="$(awk -v t=$((TICKS - u0)) -v hz="${CLK_TCK}" -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", 100 * t / hz / (ms / 1000) }')"
+	into[seconds]="${seconds}"
+	log "$1: ${into[requests]} requests, ${into[rps]} req/s, ${into[errors]} failed, p99 ${into[p99]}, JVM ${into[cpu]}% of one core"
+}
+
+# part 3: no churn, then churn, under load; then churn without traffic
+churn_part() {
+	local expected actual
+	declare -gA WARM=() STEADY=() CHURN=() CHURN_IDLE_RUN=()
+	# part 1 left the proxy path cold: without a warm-up the first loaded window pays for the JIT
+	log "part 3: ${CHURN_WARMUP} s of load to warm the proxy path up (not measured)"
+	load_window WARM "${CHURN_WARMUP}" 0
+	log "part 3: ${CHURN_SECONDS} s of load without churn (wrk -t${THREADS} -c${CONNECTIONS}, a new client per request)"
+	load_window STEADY "${CHURN_SECONDS}" 0
+	log "part 3: ${CHURN_SECONDS} s of load while ${CHURN_PERCENT}% of the backends are replaced every second"
+	load_window CHURN "${CHURN_SECONDS}" 1
+	log "part 3: ${CHURN_IDLE} s of churn without traffic"
+	local t0 u0
+	proc_ticks "${LB1_PID}"
+	u0="${TICKS}"
+	t0="$(now_ms)"
+	start_churn "${CHURN_IDLE}" "${RAW}/churn-final-idle.json"
+	wait "${STARTED_PID}" || die "the churn driver failed"
+	forget_pid "${STARTED_PID}"
+	proc_ticks "${LB1_PID}"
+	CHURN_IDLE_RUN[cpu]="$(awk -v t=$((TICKS - u0)) -v hz="${CLK_TCK}" -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.2f", 100 * t / hz / (ms / 1000) }')"
+	# every edit applied: once the last one is (within a reload interval and a health check), the
+	# status endpoint lists the driver's last backend set, all healthy
+	sleep 3
+	expected="$(cat "${RAW}/churn-final-idle.json")"
+	actual="$(curl -fsS --max-time 10 "http://127.0.0.1:${PORT_LB1}/_lb/health" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(json.dumps(sorted(b["id"] for b in d["backends"])), d["healthy"])')" || die "could not read /_lb/health"
+	CHURN_APPLIED="NO"
+	if [[ "${actual% *}" == "$(python3 -c 'import json, sys; print(json.dumps(json.loads(sys.argv[1])))' "${expected}")" \
+		&& "${actual##* }" == "${BACKENDS}" ]]; then
+		CHURN_APPLIED="yes"
+	fi
+	CHURN_REJECTED="$(grep -c 'Rejected' "${WORK}/smart-stick-${BACKENDS}.log" || true)"
+	log "part 3: churn without traffic cost ${CHURN_IDLE_RUN[cpu]}% of one core (idle without churn: ${MANY[cpu]}%); last backend set applied: ${CHURN_APPLIED}; rejected edits: ${CHURN_REJECTED}"
+}
+
 # --- 4. part 1: health checking at scale ----------------------------------------------------
 
 log "part 1: one nginx master listening on ${BACKENDS} ports (core ${LOAD_CPU})"
 listens=""
-for p in "${MANY_PORTS[@]}"; do
+for p in "${MANY_PORTS[@]}" "${SPARE_PORTS[@]}"; do
 	listens+=$'\t\tlisten 127.0.0.1:'"${p}"$';\n'
 done
 start_nginx many-backends "$(
@@ -660,7 +807,8 @@ write_config_json "${CONFIG_MANY}" "${PORT_LB1}" "${MANY_PORTS[@]}"
 
 log "starting smart-stick with ${BACKENDS} backends, health checks every ${INTERVAL_MS} ms (core ${JVM_CPU}, heap ${HEAP})"
 T_LAUNCH="$(now_ms)"
-start_jvm "smart-stick-${BACKENDS}" "${PORT_LB1}" "${CONFIG_MANY}"
+# the config file is read every 250 ms so that part 3's edits, one a second, each apply
+start_jvm "smart-stick-${BACKENDS}" "${PORT_LB1}" "${CONFIG_MANY}" --smartstick.reload.interval=250ms
 LB1_PID="${STARTED_PID}"
 MANY_STARTUP_MS="${STARTUP_MS}"
 log "status endpoint up after ${MANY_STARTUP_MS} ms; waiting for ${BACKENDS} healthy backends (at most ${HEALTHY_TIMEOUT} s)"
@@ -676,6 +824,9 @@ keep_window MANY "${BACKENDS}" "${MANY_STARTUP_MS}" "${MANY_HEALTHY_MS}" "health
 
 if ((PROFILE > 0)); then
 	profile_jvm "${LB1_PID}" "health-${BACKENDS}" "${PROFILE}"
+fi
+if ((CHURN_SECONDS > 0)); then
+	churn_part
 fi
 cp "${WORK}/smart-stick-${BACKENDS}.log" "${CONFIG_MANY}" "${RAW}/"
 
@@ -865,6 +1016,15 @@ if ((CLIENTS > 0)); then
 	STICKY_REASSIGNED="$(sticky_delta reassigned)"
 fi
 
+if ((CHURN_SECONDS > 0)); then
+	churn_errors_ok() { ((CHURN[errors] == 0)); }
+	CHURN_ERRORS_OK="$(verdict churn_errors_ok)"
+	CHURN_RPS_DELTA="$(awk -v c="${CHURN[rps]}" -v s="${STEADY[rps]}" 'BEGIN { printf "%+.1f", (s > 0) ? 100 * (c - s) / s : 0 }')"
+	churn_rps_ok() { awk -v d="${CHURN_RPS_DELTA}" -v l="${RPS_LIMIT}" 'BEGIN { exit !(d >= -l) }'; }
+	CHURN_RPS_OK="$(verdict churn_rps_ok)"
+	CHURN_CPU_COST="$(awk -v c="${CHURN_IDLE_RUN[cpu]}" -v s="${MANY[cpu]}" 'BEGIN { printf "%.2f", c - s }')"
+fi
+
 STAMP="$(date +%Y-%m-%d-%H%M%S)"
 OUT_DIR="${BENCH_DIR}/out"
 mkdir -p "${OUT_DIR}/scale-raw-${STAMP}"
@@ -917,6 +1077,12 @@ summary_table() {
 	echo "| ${BACKENDS} backends checked every ${INTERVAL_MS} ms cost under ${CPU_LIMIT}% of one core | without the JIT compiler, ${MANY[nojit]}% with ${BACKENDS}, ${TWO[nojit]}% with 2: ${CPU_ATTRIBUTABLE} points for the extra backends | ${CPU_OK} |"
 	echo "| ... with no thread growth | threads ${MANY[t_start]} at start, ${MANY[t_end]} at end, ${MANY[t_max]} max (tolerance ${THREAD_SLACK}) | ${THREADS_OK} |"
 	echo "| ... and every check runs and passes | ${MANY[checks]} checks/s, expected ${EXPECTED_CHECKS}; ${MANY[unhealthy]} unhealthy, ${MANY[downs]} backends went down | ${CHECKS_OK} |"
+	if ((CHURN_SECONDS > 0)); then
+		echo "| ${CHURN_PERCENT}% of ${BACKENDS} backends replaced every second for ${CHURN_SECONDS} s under load: zero failed requests | ${CHURN[errors]} failed of ${CHURN[requests]} (no churn: ${STEADY[errors]} of ${STEADY[requests]}) | ${CHURN_ERRORS_OK} |"
+		echo "| ... req/s within ${RPS_LIMIT}% of the no-churn run | ${CHURN[rps]} req/s with churn, ${STEADY[rps]} without: ${CHURN_RPS_DELTA}% | ${CHURN_RPS_OK} |"
+		echo "| ... every edit applied | last backend set listed by /_lb/health, all healthy: ${CHURN_APPLIED}; rejected edits: ${CHURN_REJECTED} | ${CHURN_APPLIED} |"
+		echo "| CPU cost of churn (reported, no limit) | ${CHURN_IDLE_RUN[cpu]}% of one core with churn and no traffic, ${MANY[cpu]}% without churn: ${CHURN_CPU_COST} points | - |"
+	fi
 	if ((CLIENTS > 0)); then
 		echo "| memory stays flat while $(fmt_thousands "${CLIENTS}") distinct clients arrive | heap after full GC $(mib "${HEAP_BEFORE}") -> $(mib "${HEAP_AFTER}") MiB over $(fmt_thousands "${MEASURED_CLIENTS}") clients: $(fmt_thousands "${HEAP_PER_M}") bytes per million (tolerance ${FLAT_MIB} MiB) | ${HEAP_OK} |"
 		echo "| ... and every client is answered | ${TOTAL_ERRORS} non-2xx answers or socket errors; $(fmt_thousands "${MEASURED_CLIENTS}") of $(fmt_thousands "${CLIENTS}") clients sent | ${ANSWERED_OK} |"
@@ -1001,6 +1167,26 @@ profile_excerpt() {
 	startup_table
 	echo
 	profile_excerpt
+	if ((CHURN_SECONDS > 0)); then
+		echo "## 3. Churn"
+		echo
+		echo "The ${BACKENDS}-backend JVM of part 1 under \`wrk -t${THREADS} -c${CONNECTIONS}\` (a new client per request, no cookie),"
+		echo "after ${CHURN_WARMUP} s of the same load to warm the proxy path up, first without changes, then while a python script replaced ${CHURN_PERCENT}% of its backends every second"
+		echo "by rewriting its config.json (removed backends, new ones on other ports with new ids; the JVM reads the"
+		echo "file every 250 ms); new backends take clients after their first passing health check (every ${INTERVAL_MS} ms)."
+		echo "The JVM is pinned to one core, so under load its CPU is near 100% in both windows and churn"
+		echo "shows as req/s; its cost in CPU is measured without traffic, against part 1's idle window."
+		echo
+		echo "| window | seconds | requests | req/s | p99 | failed (non-2xx + socket errors) | JVM CPU, % of one core |"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+		echo "| no churn | ${STEADY[seconds]} | ${STEADY[requests]} | ${STEADY[rps]} | ${STEADY[p99]} | ${STEADY[errors]} | ${STEADY[cpu]} |"
+		echo "| churn | ${CHURN[seconds]} | ${CHURN[requests]} | ${CHURN[rps]} | ${CHURN[p99]} | ${CHURN[errors]} | ${CHURN[cpu]} |"
+		echo "| churn, no traffic | ${CHURN_IDLE} | - | - | - | - | ${CHURN_IDLE_RUN[cpu]} |"
+		echo "| no churn, no traffic (part 1) | ${MANY[seconds]} | - | - | - | - | ${MANY[cpu]} |"
+		echo
+		echo "Edits per second and their timing: scale-raw-${STAMP}/churn-steps.tsv."
+		echo
+	fi
 	if ((CLIENTS > 0)); then
 		echo "## 2. No per-client state"
 		echo

@@ -69,6 +69,23 @@ final class BackendMeters {
 		return timer;
 	}
 
+	/**
+	 * Remove every meter of the backend from the registry, once it left its pool.
+	 */
+	void remove() {
+		for (int i = 0; i < this.requests.length(); i++) {
+			Timer timer = this.requests.get(i);
+			if (timer != null) {
+				this.registry.remove(timer);
+			}
+		}
+		this.registry.remove(this.healthyChecks);
+		this.registry.remove(this.unhealthyChecks);
+		this.registry.remove(this.ups);
+		this.registry.remove(this.downs);
+		this.retries.values().forEach(this.registry::remove);
+	}
+
 	Timer healthCheck(boolean healthy) {
 		return healthy ? this.healthyChecks : this.unhealthyChecks;
 	}

@@ -67,7 +67,7 @@ public class SmartStickEndpoint {
 		for (Map<String, Object> entry : (List<Map<String, Object>>) status.get("backends")) {
 			Object pool = entry.get("pool");
 			Pool owner = this.pools.find((pool != null) ? (String) pool : Backend.DEFAULT_POOL);
-			Backend backend = (owner != null) ? owner.registry().find((Integer) entry.get("id")) : null;
+			Backend backend = (owner != null) ? find(owner.registry(), String.valueOf(entry.get("id"))) : null;
 			if (backend != null) {
 				Duration latency = this.checks.lastCheckLatency(backend);
 				entry.put("state", backend.health().cause());
@@ -82,33 +82,33 @@ public class SmartStickEndpoint {
 
 	/**
 	 * Change the admin state of a backend of the default pool.
-	 * @param id the backend's id
+	 * @param id the backend's id, or the key of a discovered backend
 	 * @param state "ready", "drain" or "maintenance"
 	 * @return the backend's id and admin state, 404 for an unknown backend, 400 for an
 	 * unknown state
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> adminState(@Selector int id, String state) {
+	public WebEndpointResponse<Map<String, Object>> adminState(@Selector String id, String state) {
 		return adminState(Backend.DEFAULT_POOL, id, state);
 	}
 
 	/**
 	 * Change the admin state of a backend of a pool.
 	 * @param pool the pool's name
-	 * @param id the backend's id within the pool
+	 * @param id the backend's id within the pool, or the key of a discovered backend
 	 * @param state "ready", "drain" or "maintenance"
 	 * @return the backend's pool, id and admin state, 404 for an unknown pool or backend,
 	 * 400 for an unknown state
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> adminState(@Selector String pool, @Selector int id,
+	public WebEndpointResponse<Map<String, Object>> adminState(@Selector String pool, @Selector String id,
 			String state) {
 		Pool owner = this.pools.find(pool);
 		if (owner == null) {
 			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No pool named " + pool + ".");
 		}
 		BackendRegistry registry = owner.registry();
-		Backend backend = registry.find(id);
+		Backend backend = find(registry, id);
 		if (backend == null) {
 			return error(WebEndpointResponse.STATUS_NOT_FOUND, owner.isDefault() ? "No backend with id " + id + "."
 					: "No backend with id " + id + " in pool " + pool + ".");
@@ -123,10 +123,23 @@ public class SmartStickEndpoint {
 		if (!owner.isDefault()) {
 			body.put("pool", owner.name());
 		}
-		body.put("id", backend.id());
+		body.put("id", backend.hasNumericKey() ? backend.id() : backend.idValue());
 		body.put("adminState", name(backend.adminState()));
 		body.put("changed", changed);
 		return new WebEndpointResponse<>(body);
+	}
+
+	private static Backend find(BackendRegistry registry, String id) {
+		if (!id.isEmpty() && Character.isDigit(id.charAt(0))) {
+			try {
+				Backend backend = registry.find(Integer.parseInt(id));
+				return (backend != null && backend.hasNumericKey()) ? backend : null;
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+		return registry.find(id);
 	}
 
 	private static AdminState parse(String state) {

@@ -1,6 +1,7 @@
 package io.smartstick.alert;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
@@ -75,6 +76,27 @@ final class AlertMessages {
 		body.append("\nChanges within smartstick.alerts.min-interval (")
 			.append(describe(window))
 			.append(") of an earlier mail are held back; this mail tells the state at the end of it.\n");
+		return message(backend, subject, body.toString());
+	}
+
+	/**
+	 * Build the mail telling that a backend left its pool.
+	 * @param backend the backend removed, with an owner
+	 * @param time when it was removed
+	 * @return the message
+	 */
+	SimpleMailMessage removed(Backend backend, Instant time) {
+		String subject = prefix() + describe(backend) + " was REMOVED";
+		StringBuilder body = new StringBuilder();
+		body.append(describe(backend))
+			.append(" was removed from the load balancer: it takes no new request, and the requests and WebSocket"
+					+ " connections still open to it finish, bounded by smartstick.drain-timeout.\n\n");
+		line(body, "Backend", backend.idValue());
+		pool(body, backend);
+		line(body, "URL", backend.url().toString());
+		line(body, "State", "REMOVED");
+		line(body, "Time", time.truncatedTo(ChronoUnit.MILLIS).toString());
+		line(body, "Load balancer", this.instanceName.get());
 		return message(backend, subject, body.toString());
 	}
 

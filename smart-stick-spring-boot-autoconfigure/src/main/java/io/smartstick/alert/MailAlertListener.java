@@ -1,12 +1,14 @@
 package io.smartstick.alert;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.health.BackendRemovedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,6 +20,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.NestedExceptionUtils;
@@ -26,7 +29,8 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.util.StringUtils;
 
 /**
- * Emails a backend's owner when the backend goes down or recovers. Mails are sent off the
+ * Emails a backend's owner when the backend goes down or recovers, and when it is removed
+ * from its pool. Mails are sent off the
  * publishing thread with bounded, exponentially backed-off retries, one at a time and in
  * order for each backend; a failure is only logged, never thrown back, so health checking
  * and proxying go on regardless. Backends without an owner are ignored. A flapping
@@ -38,7 +42,7 @@ import org.springframework.util.StringUtils;
  *
  * @author smart-stick
  */
-public class MailAlertListener implements ApplicationListener<BackendStateChangedEvent>, DisposableBean {
+public class MailAlertListener implements ApplicationListener<ApplicationEvent>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(MailAlertListener.class);
 
@@ -109,9 +113,42 @@ public class MailAlertListener implements ApplicationListener<BackendStateChange
 	}
 
 	@Override
-	public void onApplicationEvent(BackendStateChangedEvent event) {
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof BackendStateChangedEvent changed) {
+			changed(changed);
+		}
+		else if (event instanceof BackendRemovedEvent removed) {
+			removed(removed);
+		}
+	}
+
+	private void removed(BackendRemovedEvent event) {
 		Backend backend = event.getBackend();
+		BackendAlerts alerts = this.backends.remove(backend);
+		if (alerts != null) {
+			// mails about its health would now arrive after the one about its removal
+			alerts.close();
+		}
 		if (!StringUtils.hasText(backend.owner()) || this.closed) {
+			return;
+		}
+		Instant time = Instant.ofEpochMilli(event.getTimestamp());
+		try {
+			send(backend, () -> this.messages.removed(backend, time), (sent) -> {
+			});
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not send alert mail about backend " + backend.idValue() + ": " + describe(ex));
+		}
+	}
+
+	private void changed(BackendStateChangedEvent event) {
+		Backend backend = event.getBackend();
+		if (!StringUtils.hasText(backend.owner()) || this.closed || backend.removed()) {
+			return;
+		}
+		if (event.isFirstCheck() && event.isHealthy()) {
+			// a backend added while running passed its first check: nothing recovered
 			return;
 		}
 		try {

@@ -13,7 +13,8 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when the configuration has a default pool: top-level backends, or a pool named
+ * Matches when the configuration has a default pool: top-level backends or
+ * {@code smartstick.discovery.service-id}, or a pool named
  * {@code default}. Beans of the single-pool API (the registry and selector beans) exist
  * only then.
  *
@@ -30,7 +31,8 @@ class OnDefaultPoolCondition extends SpringBootCondition {
 			topLevel = !binder
 				.bind(SmartStickProperties.PREFIX + ".backends", Bindable.listOf(SmartStickProperties.Backend.class))
 				.orElse(List.of())
-				.isEmpty();
+				.isEmpty()
+					|| binder.bind(SmartStickProperties.PREFIX + ".discovery.service-id", String.class).isBound();
 			pools = binder
 				.bind(SmartStickProperties.PREFIX + ".pools",
 						Bindable.mapOf(String.class, SmartStickProperties.Pool.class))

@@ -8,12 +8,15 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.balancer.BalancingStrategyCatalog;
+import io.smartstick.balancer.MembershipChange;
 import io.smartstick.balancer.Pool;
 import io.smartstick.balancer.Pools;
 import io.smartstick.config.PoolDefinition;
 import io.smartstick.config.PoolDefinitions;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.health.BackendAddedEvent;
 import io.smartstick.health.BackendAdminStateChangedEvent;
+import io.smartstick.health.BackendRemovedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.health.HealthCheck;
 import io.smartstick.observe.SmartStickObserver;
@@ -61,9 +64,23 @@ public class SmartStickAutoConfiguration {
 	@Bean
 	SmartStickPoolDefinitions smartStickPoolDefinitions(SmartStickProperties properties, Environment environment,
 			BalancingStrategyCatalog strategies, ListableBeanFactory beanFactory) {
+		return new SmartStickPoolDefinitions(
+				definitions(properties, Binder.get(environment), strategies, beanFactory));
+	}
+
+	/**
+	 * Validate every pool and create its definition, at start-up and on each reload.
+	 * @param properties the bound properties
+	 * @param binder the binder they were bound with
+	 * @param strategies every balancing strategy
+	 * @param beanFactory holds the health check beans
+	 * @return the definitions
+	 */
+	static List<PoolDefinition> definitions(SmartStickProperties properties, Binder binder,
+			BalancingStrategyCatalog strategies, ListableBeanFactory beanFactory) {
 		List<String> healthChecks = List.of(beanFactory.getBeanNamesForType(HealthCheck.class, true, false));
-		return new SmartStickPoolDefinitions(PoolDefinitions.create(properties, Binder.get(environment),
-				List.copyOf(strategies.names()), healthChecks, SmartStickAutoConfiguration::serviceId));
+		return PoolDefinitions.create(properties, binder, List.copyOf(strategies.names()), healthChecks,
+				SmartStickAutoConfiguration::serviceId);
 	}
 
 	@Bean
@@ -74,7 +91,8 @@ public class SmartStickAutoConfiguration {
 			BackendRegistry registry = new BackendRegistry(definition.backends(),
 					(change) -> eventPublisher.publishEvent(new BackendStateChangedEvent(change.backend(), change)),
 					(change) -> eventPublisher
-						.publishEvent(new BackendAdminStateChangedEvent(change.backend(), change)));
+						.publishEvent(new BackendAdminStateChangedEvent(change.backend(), change)),
+					(change) -> publishMembership(eventPublisher, change));
 			pools.add(new Pool(definition.name(), registry, definition.strategy()));
 		}
 		return new Pools(pools);
@@ -99,7 +117,7 @@ public class SmartStickAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StickyCookieCodec smartStickCookieCodec(SmartStickProperties properties) {
-		return new StickyCookieCodec(properties.getSticky().getSecret());
+		return StickyCookieCodec.withSecrets(PoolDefinitions.secrets(properties.getSticky()));
 	}
 
 	@Bean
@@ -110,7 +128,7 @@ public class SmartStickAutoConfiguration {
 		for (Pool pool : pools.all()) {
 			PoolDefinition definition = definitions.find(pool.name());
 			PoolDefinition.Cookie cookie = definition.cookie();
-			StickyCookieCodec codec = pool.isDefault() ? defaultCodec : new StickyCookieCodec(cookie.secret());
+			StickyCookieCodec codec = pool.isDefault() ? defaultCodec : StickyCookieCodec.withSecrets(cookie.secrets());
 			StickyBackendSelector selector = new StickyBackendSelector(pool.registry(), codec,
 					strategies.forPool(definition.strategy()), definition.strictFailover());
 			CookieSettings settings = new CookieSettings(cookie.name(), cookie.path(), cookie.httpOnly(),
@@ -130,6 +148,15 @@ public class SmartStickAutoConfiguration {
 	@Conditional(OnDefaultPoolCondition.class)
 	StickyBackendSelector smartStickBackendSelector(StickyPools pools) {
 		return pools.find(Backend.DEFAULT_POOL).selector();
+	}
+
+	private static void publishMembership(ApplicationEventPublisher eventPublisher, MembershipChange change) {
+		for (Backend backend : change.removed()) {
+			eventPublisher.publishEvent(new BackendRemovedEvent(change, backend));
+		}
+		for (Backend backend : change.added()) {
+			eventPublisher.publishEvent(new BackendAddedEvent(change, backend));
+		}
 	}
 
 	static String serviceId(String pool) {

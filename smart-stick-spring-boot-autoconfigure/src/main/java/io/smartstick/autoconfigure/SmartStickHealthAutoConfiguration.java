@@ -8,12 +8,14 @@ import java.util.Map;
 import io.smartstick.balancer.Pool;
 import io.smartstick.balancer.Pools;
 import io.smartstick.config.PoolDefinition;
+import io.smartstick.config.SmartStickProperties;
 import io.smartstick.health.BackendHealthChecks;
 import io.smartstick.health.BackendStateLogger;
 import io.smartstick.health.HealthCheck;
 import io.smartstick.health.HealthCheckScheduler;
 import io.smartstick.health.HealthCheckSchedulers;
 import io.smartstick.health.HttpHealthCheck;
+import io.smartstick.health.RemovedBackendDrain;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -62,6 +64,12 @@ public class SmartStickHealthAutoConfiguration {
 			}
 		}
 		return new HealthCheckSchedulers(schedulers);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RemovedBackendDrain smartStickRemovedBackendDrain(SmartStickProperties properties) {
+		return new RemovedBackendDrain(properties.getDrainTimeout(), Schedulers.parallel());
 	}
 
 	@Bean

@@ -3,6 +3,9 @@ package io.smartstick.balancer;
 import java.net.URI;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,11 +31,21 @@ public final class Backend implements ServiceInstance {
 
 	private final String proxyPrefix;
 
-	private final int weight;
+	private final boolean numericKey;
 
-	private final String owner;
+	private volatile int weight;
 
-	private final HealthSettings healthSettings;
+	private volatile String owner;
+
+	private volatile HealthSettings healthSettings;
+
+	private volatile boolean serving = true;
+
+	private volatile boolean removed;
+
+	private volatile boolean retired;
+
+	private final Set<Runnable> retireActions = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Name of the pool that serves every request no other pool claims.
@@ -85,10 +98,34 @@ public final class Backend implements ServiceInstance {
 	 */
 	public Backend(String pool, String serviceId, int id, URI url, int weight, String owner,
 			HealthSettings healthSettings, AdminState adminState) {
+		this(pool, serviceId, id, null, url, weight, owner, healthSettings, adminState);
+	}
+
+	/**
+	 * Create a backend of a pool that is known by a stable key rather than by its id, such
+	 * as one found through service discovery: the key is what its sticky cookie, its
+	 * {@code x-backend-id} header and the views name it by, while the id only indexes it.
+	 * @param pool name of the pool the backend belongs to
+	 * @param serviceId service id the backend is registered under
+	 * @param id non-negative id, unique within the pool
+	 * @param key stable key, unique within the pool, that does not start with a digit;
+	 * {@code null} for the id as text
+	 * @param url base URL
+	 * @param weight relative share of new clients, 0 to drain
+	 * @param owner email address of the owner, or {@code null}
+	 * @param healthSettings resolved health check settings
+	 * @param adminState initial admin state
+	 */
+	public Backend(String pool, String serviceId, int id, String key, URI url, int weight, String owner,
+			HealthSettings healthSettings, AdminState adminState) {
+		if (key != null && (key.isEmpty() || Character.isDigit(key.charAt(0)))) {
+			throw new IllegalArgumentException("A backend's key must not be empty nor start with a digit: " + key);
+		}
 		this.pool = pool;
 		this.serviceId = serviceId;
 		this.id = id;
-		this.idValue = Integer.toString(id);
+		this.numericKey = (key == null);
+		this.idValue = (key != null) ? key : Integer.toString(id);
 		this.url = url;
 		String path = url.getRawPath();
 		this.basePath = (path == null || path.isEmpty() || "/".equals(path)) ? ""
@@ -128,11 +165,21 @@ public final class Backend implements ServiceInstance {
 	}
 
 	/**
-	 * Return the backend's id as text, as used in the x-backend-id header.
-	 * @return the id as a string
+	 * Return the backend's stable key, as used in the x-backend-id header and the sticky
+	 * cookie: the id as text for a configured backend, the key it was created with
+	 * otherwise.
+	 * @return the key, never {@code null}
 	 */
 	public String idValue() {
 		return this.idValue;
+	}
+
+	/**
+	 * Whether the backend's key is its id as text, as for every configured backend.
+	 * @return {@code true} if {@link #idValue()} is {@link #id()} in decimal
+	 */
+	public boolean hasNumericKey() {
+		return this.numericKey;
 	}
 
 	/**
@@ -249,7 +296,102 @@ public final class Backend implements ServiceInstance {
 	 * @return {@code true} if available for new clients
 	 */
 	public boolean takesNewClients() {
-		return this.health.healthy() && this.adminState == AdminState.READY && this.weight > 0;
+		return this.health.healthy() && this.adminState == AdminState.READY && this.weight > 0 && this.serving;
+	}
+
+	/**
+	 * Whether the registry the backend was found in reports it as serving; one that is
+	 * not (such as a Eureka instance {@code OUT_OF_SERVICE}) takes no new clients but
+	 * keeps those it has, as in {@link AdminState#DRAIN}.
+	 * @return {@code true} unless its registry says otherwise
+	 */
+	public boolean serving() {
+		return this.serving;
+	}
+
+	/**
+	 * Whether the backend was removed from its pool: it takes no request any more, and
+	 * its open connections are being drained until it is {@link #retired()}.
+	 * @return {@code true} once removed
+	 */
+	public boolean removed() {
+		return this.removed;
+	}
+
+	void markRemoved() {
+		this.removed = true;
+	}
+
+	/**
+	 * Whether the drain of the backend, removed from its pool, has ended.
+	 * @return {@code true} once its drain ended
+	 */
+	public boolean retired() {
+		return this.retired;
+	}
+
+	/**
+	 * Run an action when the backend's drain ends after its removal, such as closing a
+	 * long-lived connection to it; at once if it has ended already.
+	 * @param action the action, run at most once
+	 */
+	public void whenRetired(Runnable action) {
+		this.retireActions.add(action);
+		if (this.retired && this.retireActions.remove(action)) {
+			action.run();
+		}
+	}
+
+	/**
+	 * Forget an action given to {@link #whenRetired(Runnable)}, once the connection it
+	 * would close is closed.
+	 * @param action the action
+	 */
+	public void forgetRetireAction(Runnable action) {
+		this.retireActions.remove(action);
+	}
+
+	/**
+	 * End the drain of a removed backend: run every action given to
+	 * {@link #whenRetired(Runnable)}, closing the connections still open to it.
+	 * @return how many actions ran
+	 */
+	public int retire() {
+		this.retired = true;
+		int ran = 0;
+		for (Runnable action : this.retireActions) {
+			if (this.retireActions.remove(action)) {
+				action.run();
+				ran++;
+			}
+		}
+		return ran;
+	}
+
+	/**
+	 * Take the settings of a newer definition of the same backend.
+	 * @return {@code true} if any setting changed
+	 */
+	boolean updateSettings(Backend definition) {
+		boolean changed = this.weight != definition.weight || this.serving != definition.serving
+				|| !Objects.equals(this.owner, definition.owner)
+				|| !Objects.equals(this.healthSettings, definition.healthSettings);
+		this.weight = definition.weight;
+		this.owner = definition.owner;
+		this.healthSettings = definition.healthSettings;
+		this.serving = definition.serving;
+		return changed;
+	}
+
+	/**
+	 * Set whether the registry the backend was found in reports it as serving, on a
+	 * definition before it is handed to {@link BackendRegistry#replaceBackends}.
+	 * @param serving whether it serves
+	 * @return this backend
+	 */
+	public Backend serving(boolean serving) {
+		this.serving = serving;
+		return this;
 	}
 
 	void updateAdminState(AdminState adminState) {

@@ -18,4 +18,11 @@ public record BackendHealth(boolean healthy, String cause, Instant lastChecked) 
 	 */
 	public static final BackendHealth UNKNOWN = new BackendHealth(true, "not checked yet", null);
 
+	/**
+	 * Health of a backend added while the load balancer runs, in a pool whose backends
+	 * are checked: it takes no client until its first check passes.
+	 */
+	public static final BackendHealth AWAITING_CHECK = new BackendHealth(false, "awaiting its first health check",
+			null);
+
 }

@@ -3,7 +3,9 @@ package io.smartstick.balancer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Immutable snapshot of the backends: every backend, looked up by id without allocation,
@@ -24,18 +26,26 @@ final class BackendPool {
 
 	private final int[] sortedIds;
 
+	private final Map<String, Backend> byKey;
+
 	private final Backend[] sortedBackends;
 
 	BackendPool(List<Backend> all) {
 		this.all = List.copyOf(all);
 		List<Backend> available = new ArrayList<>(all.size());
+		Map<String, Backend> byKey = null;
 		int maxId = -1;
 		for (Backend backend : all) {
 			if (backend.takesNewClients()) {
 				available.add(backend);
 			}
 			maxId = Math.max(maxId, backend.id());
+			if (!backend.hasNumericKey()) {
+				byKey = (byKey != null) ? byKey : new HashMap<>();
+				byKey.put(backend.idValue(), backend);
+			}
 		}
+		this.byKey = (byKey != null) ? byKey : Map.of();
 		this.available = List.copyOf(available);
 		if (maxId < MAX_DIRECT_INDEX) {
 			this.direct = new Backend[maxId + 1];
@@ -59,6 +69,10 @@ final class BackendPool {
 
 	List<Backend> available() {
 		return this.available;
+	}
+
+	Backend find(String key) {
+		return this.byKey.get(key);
 	}
 
 	Backend find(int id) {

@@ -65,8 +65,9 @@ public final class BackendDefinitions {
 	static ConfigurationViolation noBackends() {
 		return new ConfigurationViolation(BACKENDS, null, "is empty: no backend is configured",
 				"Add at least one backend, for example smartstick.backends[0].id=0 and "
-						+ "smartstick.backends[0].url=http://localhost:5000, or point "
-						+ "smartstick.config-file at a config.json that lists backends.");
+						+ "smartstick.backends[0].url=http://localhost:5000, set smartstick.discovery.service-id to "
+						+ "take them from service discovery, or point smartstick.config-file at a config.json "
+						+ "that lists backends.");
 	}
 
 	/**
@@ -115,6 +116,44 @@ public final class BackendDefinitions {
 		if (properties.getStatus().isEnabled()) {
 			checkPath(prefix + ".status.path", properties.getStatus().getPath(), violations);
 		}
+		checkPositive(prefix + ".drain-timeout", properties.getDrainTimeout(), violations);
+		checkPositive(prefix + ".reload.interval", properties.getReload().getInterval(), violations);
+	}
+
+	/**
+	 * Check that a pool takes its backends from one source only, and return its discovery
+	 * settings.
+	 * @param prefix the pool's property prefix
+	 * @param backends the pool's configured backends
+	 * @param discovery the pool's discovery settings
+	 * @param health the pool's health settings, every discovered backend's unless its
+	 * metadata gives its own path
+	 * @return the discovery settings, or {@code null} when the pool lists its backends
+	 */
+	static PoolDefinition.Discovery discovery(String prefix, List<SmartStickProperties.Backend> backends,
+			SmartStickProperties.Discovery discovery, SmartStickProperties.Health health,
+			List<ConfigurationViolation> violations) {
+		String serviceId = discovery.getServiceId();
+		if (serviceId == null) {
+			return null;
+		}
+		if (serviceId.isBlank()) {
+			violations.add(new ConfigurationViolation(prefix + ".discovery.service-id", serviceId, "is empty",
+					"Give the service id the backends are registered under, or remove the property."));
+			return null;
+		}
+		if (!backends.isEmpty()) {
+			violations.add(new ConfigurationViolation(prefix + ".discovery.service-id", serviceId,
+					"is set together with " + prefix + ".backends",
+					"Take the pool's backends from one source: remove " + prefix + ".backends to use service "
+							+ "discovery, or remove " + prefix + ".discovery.service-id to list them."));
+		}
+		checkPositive(prefix + ".discovery.refresh-interval", discovery.getRefreshInterval(), violations);
+		HealthSettings template = new HealthSettings(health.getPath(), upper(health.getMethod()),
+				lower(health.getAlgorithm()), health.getTimeout(),
+				Collections.unmodifiableMap(new LinkedHashMap<>(health.getHeaders())), health.getCheck(),
+				health.getRise(), health.getFall());
+		return new PoolDefinition.Discovery(serviceId.trim(), discovery.getRefreshInterval(), template);
 	}
 
 	static void checkStrategy(String property, String strategy, Collection<String> strategyNames,
@@ -193,6 +232,24 @@ public final class BackendDefinitions {
 		if (configured.test(".sticky.max-age") && sticky.getMaxAge() != null && sticky.getMaxAge().isNegative()) {
 			violations.add(new ConfigurationViolation(prefix + ".sticky.max-age", sticky.getMaxAge(), "is negative",
 					"Use a positive duration, or leave it unset for a session cookie."));
+		}
+		checkSecrets(prefix, sticky, violations);
+	}
+
+	private static void checkSecrets(String prefix, SmartStickProperties.Sticky sticky,
+			List<ConfigurationViolation> violations) {
+		List<String> secrets = sticky.getSecrets();
+		if (sticky.getSecret() != null && !sticky.getSecret().isEmpty() && !secrets.isEmpty()) {
+			violations.add(new ConfigurationViolation(prefix + ".sticky.secret", "(hidden)",
+					"is set together with " + prefix + ".sticky.secrets",
+					"Set only one: " + prefix + ".sticky.secrets for a list (the first signs, every one is accepted), "
+							+ "or " + prefix + ".sticky.secret for one secret."));
+		}
+		for (int i = 0; i < secrets.size(); i++) {
+			if (secrets.get(i) == null || secrets.get(i).isBlank()) {
+				violations.add(new ConfigurationViolation(prefix + ".sticky.secrets[" + i + "]", secrets.get(i),
+						"is empty", "Give every secret a value, or remove the entry."));
+			}
 		}
 	}
 

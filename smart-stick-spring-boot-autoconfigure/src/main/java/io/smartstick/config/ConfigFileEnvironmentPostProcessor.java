@@ -61,11 +61,26 @@ public class ConfigFileEnvironmentPostProcessor implements EnvironmentPostProces
 		}
 		Map<String, Object> properties = ConfigFileReader.read(location,
 				ApplicationResourceLoader.get(application.getClassLoader()));
-		String name = PROPERTY_SOURCE_NAME_PREFIX + " [" + location + "]";
-		add(environment.getPropertySources(), new OriginTrackedMapPropertySource(name, properties, true));
+		add(environment.getPropertySources(), source(location, properties));
 	}
 
-	private void add(MutablePropertySources sources, PropertySource<?> source) {
+	/**
+	 * Create the property source of a config file's settings.
+	 * @param location the file's location
+	 * @param properties its settings as smartstick.* properties
+	 * @return the property source
+	 */
+	static PropertySource<?> source(String location, Map<String, Object> properties) {
+		return new OriginTrackedMapPropertySource(PROPERTY_SOURCE_NAME_PREFIX + " [" + location + "]", properties,
+				true);
+	}
+
+	/**
+	 * Put a config file's property source in its place, replacing any earlier one.
+	 * @param sources the sources
+	 * @param source the config file's source
+	 */
+	static void add(MutablePropertySources sources, PropertySource<?> source) {
 		sources.stream()
 			.map(PropertySource::getName)
 			.filter((name) -> name.startsWith(PROPERTY_SOURCE_NAME_PREFIX + " ["))

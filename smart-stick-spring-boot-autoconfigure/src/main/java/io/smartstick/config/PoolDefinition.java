@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.smartstick.balancer.Backend;
+import io.smartstick.balancer.HealthSettings;
 
 /**
  * One validated pool of backends with every setting resolved: its own where the pool sets
@@ -30,11 +31,13 @@ import io.smartstick.balancer.Backend;
  * @param order precedence of the pool's route, or {@code null} when not set
  * @param filters Gateway filter definitions in shortcut form, such as
  * {@code StripPrefix=1}, in order; their names are not checked yet
+ * @param discovery where the pool's backends are discovered, or {@code null} when
+ * {@code backends} lists them
  * @author smart-stick
  */
 public record PoolDefinition(String name, String propertyPrefix, List<Backend> backends, String strategy,
 		Cookie cookie, boolean strictFailover, boolean passive, HealthChecks healthChecks, Proxy proxy,
-		List<String> paths, List<String> hosts, Integer order, List<String> filters) {
+		List<String> paths, List<String> hosts, Integer order, List<String> filters, Discovery discovery) {
 
 	/**
 	 * Name of the pool described by the top-level settings, serving every request no other
@@ -68,6 +71,27 @@ public record PoolDefinition(String name, String propertyPrefix, List<Backend> b
 	}
 
 	/**
+	 * Whether the pool's backends come from service discovery rather than from its
+	 * configured list.
+	 * @return {@code true} if discovered
+	 */
+	public boolean isDiscovered() {
+		return this.discovery != null;
+	}
+
+	/**
+	 * Where a pool's backends are discovered.
+	 *
+	 * @param serviceId service id whose instances are the pool's backends
+	 * @param refreshInterval time between two look-ups besides those on heartbeats
+	 * @param health health check settings of every discovered backend, unless its
+	 * metadata gives its own path
+	 */
+	public record Discovery(String serviceId, Duration refreshInterval, HealthSettings health) {
+
+	}
+
+	/**
 	 * Settings of a pool's sticky cookie.
 	 *
 	 * @param name name of the cookie, unique among the pools
@@ -77,9 +101,32 @@ public record PoolDefinition(String name, String propertyPrefix, List<Backend> b
 	 * @param secure when the cookie gets the Secure attribute
 	 * @param maxAge Max-Age, or {@code null} for a session cookie
 	 * @param secret secret the value is signed with, or {@code null} for a plain backend id
+	 * @param secrets every secret a value may be signed with, the one it is signed with
+	 * first; empty for a plain backend id
 	 */
 	public record Cookie(String name, String path, boolean httpOnly, String sameSite, Secure secure,
-			Duration maxAge, String secret) {
+			Duration maxAge, String secret, List<String> secrets) {
+
+		/**
+		 * Create the settings of a cookie signed with one secret at most.
+		 * @param name name of the cookie, unique among the pools
+		 * @param path Path attribute
+		 * @param httpOnly whether the cookie is HttpOnly
+		 * @param sameSite SameSite attribute value
+		 * @param secure when the cookie gets the Secure attribute
+		 * @param maxAge Max-Age, or {@code null} for a session cookie
+		 * @param secret secret the value is signed with, or {@code null} for a plain
+		 * backend id
+		 */
+		public Cookie(String name, String path, boolean httpOnly, String sameSite, Secure secure, Duration maxAge,
+				String secret) {
+			this(name, path, httpOnly, sameSite, secure, maxAge, secret,
+					(secret != null && !secret.isEmpty()) ? List.of(secret) : List.of());
+		}
+
+		public Cookie {
+			secrets = List.copyOf(secrets);
+		}
 
 		/**
 		 * When the cookie gets the Secure attribute.

@@ -65,7 +65,7 @@ public final class PoolDefinitions {
 			Function<String, String> serviceIds) {
 		List<ConfigurationViolation> violations = new ArrayList<>();
 		BackendDefinitions.checkGlobal(properties, strategyNames, healthCheckNames, violations);
-		boolean topLevel = !properties.getBackends().isEmpty();
+		boolean topLevel = !properties.getBackends().isEmpty() || properties.getDiscovery().getServiceId() != null;
 		List<PoolDefinition> pools = new ArrayList<>();
 		if (topLevel) {
 			pools.add(defaultPool(properties, healthCheckNames, serviceIds.apply(PoolDefinition.DEFAULT_POOL),
@@ -94,8 +94,11 @@ public final class PoolDefinitions {
 		List<Backend> backends = BackendDefinitions.backends(SmartStickProperties.PREFIX + ".backends",
 				properties.getBackends(), properties.getHealth(), healthCheckNames, PoolDefinition.DEFAULT_POOL, serviceId,
 				violations);
+		PoolDefinition.Discovery discovery = BackendDefinitions.discovery(SmartStickProperties.PREFIX,
+				properties.getBackends(), properties.getDiscovery(), properties.getHealth(), violations);
 		return definition(PoolDefinition.DEFAULT_POOL, SmartStickProperties.PREFIX, backends, properties.getStrategy(),
-				properties.getHealth(), properties.getSticky(), properties.getProxy(), new SmartStickProperties.Pool());
+				properties.getHealth(), properties.getSticky(), properties.getProxy(), new SmartStickProperties.Pool(),
+				discovery);
 	}
 
 	/**
@@ -104,10 +107,11 @@ public final class PoolDefinitions {
 	 */
 	static PoolDefinition definition(String name, String prefix, List<Backend> backends, String strategy,
 			SmartStickProperties.Health health, SmartStickProperties.Sticky sticky, SmartStickProperties.Proxy proxy,
-			SmartStickProperties.Pool pool) {
+			SmartStickProperties.Pool pool, PoolDefinition.Discovery discovery) {
+		List<String> secrets = secrets(sticky);
 		PoolDefinition.Cookie cookie = new PoolDefinition.Cookie(sticky.getCookieName(), sticky.getPath(),
 				sticky.isHttpOnly(), sticky.getSameSite().attributeValue(),
-				PoolDefinition.Cookie.Secure.valueOf(sticky.getSecure().name()), sticky.getMaxAge(), sticky.getSecret());
+				PoolDefinition.Cookie.Secure.valueOf(sticky.getSecure().name()), sticky.getMaxAge(), secrets.isEmpty() ? null : secrets.get(0), secrets);
 		PoolDefinition.HealthChecks checks = new PoolDefinition.HealthChecks(health.isEnabled(), health.getInterval(),
 				health.getTimeout(), health.getRise(), health.getFall(), health.getMaxConcurrentChecks());
 		PoolDefinition.Proxy proxySettings = new PoolDefinition.Proxy(proxy.getConnectTimeout(),
@@ -115,7 +119,19 @@ public final class PoolDefinitions {
 		return new PoolDefinition(name, prefix, backends, strategy, cookie,
 				sticky.getFailover() == SmartStickProperties.Sticky.Failover.STRICT, health.isPassive(), checks,
 				proxySettings, trimmed(pool.getPaths()), trimmed(pool.getHosts()), pool.getOrder(),
-				trimmed(pool.getFilters()));
+				trimmed(pool.getFilters()), discovery);
+	}
+
+	/**
+	 * Return the secrets a pool's cookie values are signed with, the signing one first.
+	 * @param sticky the pool's sticky settings
+	 * @return the secrets, empty for plain values
+	 */
+	public static List<String> secrets(SmartStickProperties.Sticky sticky) {
+		if (sticky.getSecret() != null && !sticky.getSecret().isEmpty()) {
+			return List.of(sticky.getSecret());
+		}
+		return sticky.getSecrets().stream().filter((secret) -> secret != null && !secret.isBlank()).toList();
 	}
 
 	private static List<String> trimmed(List<String> values) {

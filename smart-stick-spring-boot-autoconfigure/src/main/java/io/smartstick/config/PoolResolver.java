@@ -1,5 +1,6 @@
 package io.smartstick.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,15 +91,19 @@ final class PoolResolver {
 		}
 		checkPredicates();
 		checkFilters();
-		if (this.pool.getBackends().isEmpty()) {
+		PoolDefinition.Discovery discovery = BackendDefinitions.discovery(this.prefix, this.pool.getBackends(),
+				this.pool.getDiscovery(), health, this.violations);
+		if (this.pool.getBackends().isEmpty() && discovery == null) {
 			this.violations.add(new ConfigurationViolation(this.prefix + ".backends", null,
 					"is empty: the pool has no backend",
 					"Add at least one backend, for example " + this.prefix + ".backends[0].id=0 and " + this.prefix
-							+ ".backends[0].url=http://localhost:5000, or remove the pool."));
+							+ ".backends[0].url=http://localhost:5000, set " + this.prefix
+							+ ".discovery.service-id to take them from service discovery, or remove the pool."));
 		}
 		List<Backend> backends = BackendDefinitions.backends(this.prefix + ".backends", this.pool.getBackends(),
 				health, healthCheckNames, this.name, serviceId, this.violations);
-		return PoolDefinitions.definition(this.name, this.prefix, backends, strategy, health, sticky, proxy, this.pool);
+		return PoolDefinitions.definition(this.name, this.prefix, backends, strategy, health, sticky, proxy, this.pool,
+				discovery);
 	}
 
 	private void checkName(boolean topLevel) {
@@ -138,6 +143,12 @@ final class PoolResolver {
 		this.binder.bind(SmartStickProperties.PREFIX + ".sticky", Bindable.ofInstance(sticky));
 		if (!PoolDefinition.DEFAULT_POOL.equals(this.name) && !configured.test(".sticky.cookie-name")) {
 			sticky.setCookieName(sticky.getCookieName() + "-" + this.name);
+		}
+		if (configured.test(".sticky.secret") || isSet(this.bindPrefix + ".sticky.secrets[0]")
+				|| configured.test(".sticky.secrets")) {
+			// the pool's own secret or secrets replace both inherited forms
+			sticky.setSecret(null);
+			sticky.setSecrets(new ArrayList<>());
 		}
 		this.binder.bind(this.bindPrefix + ".sticky", Bindable.ofInstance(sticky));
 		return sticky;

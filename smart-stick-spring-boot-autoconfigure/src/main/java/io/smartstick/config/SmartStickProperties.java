@@ -59,6 +59,16 @@ public class SmartStickProperties {
 	 */
 	private Map<String, Pool> pools = new LinkedHashMap<>();
 
+	/**
+	 * Time the requests and WebSocket connections still open to a backend removed while
+	 * running may take to finish; those still open then are closed.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(30);
+
+	private final Discovery discovery = new Discovery();
+
+	private final Reload reload = new Reload();
+
 	private final Health health = new Health();
 
 	private final Sticky sticky = new Sticky();
@@ -113,8 +123,96 @@ public class SmartStickProperties {
 		this.pools = pools;
 	}
 
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
+	}
+
+	public Discovery getDiscovery() {
+		return this.discovery;
+	}
+
+	public Reload getReload() {
+		return this.reload;
+	}
+
 	public Health getHealth() {
 		return this.health;
+	}
+
+	/**
+	 * A pool's backends taken from Spring Cloud's service discovery.
+	 */
+	public static class Discovery {
+
+		/**
+		 * Service id whose instances, as the application's ReactiveDiscoveryClient finds
+		 * them, are the pool's backends. Each instance's weight comes from its metadata
+		 * "smartstick.weight", then "weight", and its health check path from
+		 * "smartstick.health-path". Cannot be set together with the pool's backends.
+		 */
+		private String serviceId;
+
+		/**
+		 * Time between two look-ups of the service's instances, besides those on Spring
+		 * Cloud's heartbeat events.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(30);
+
+		public String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * Changes of the configuration while the load balancer runs.
+	 */
+	public static class Reload {
+
+		/**
+		 * Whether to apply changed backends while running: from the file named by
+		 * smartstick.config-file, and from smartstick.* properties refreshed through Spring
+		 * Cloud's EnvironmentChangeEvent.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two checks of the file named by smartstick.config-file for changes.
+		 */
+		private Duration interval = Duration.ofSeconds(2);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
 	}
 
 	public Sticky getSticky() {
@@ -213,11 +311,17 @@ public class SmartStickProperties {
 		 */
 		private List<String> filters = new ArrayList<>();
 
+		private final Discovery discovery = new Discovery();
+
 		private final Health health = new Health();
 
 		private final Sticky sticky = new Sticky();
 
 		private final Proxy proxy = new Proxy();
+
+		public Discovery getDiscovery() {
+			return this.discovery;
+		}
 
 		public List<String> getPaths() {
 			return this.paths;
@@ -683,6 +787,22 @@ public class SmartStickProperties {
 		 * cookies. When not set, the cookie holds the plain backend id.
 		 */
 		private String secret;
+
+		/**
+		 * Comma-separated list of secrets, for rotating the secret across load balancers
+		 * without losing stickiness: cookie values are signed with the first and accepted
+		 * when signed with any, a value signed with another being signed again with the
+		 * first. Cannot be set together with secret.
+		 */
+		private List<String> secrets = new ArrayList<>();
+
+		public List<String> getSecrets() {
+			return this.secrets;
+		}
+
+		public void setSecrets(List<String> secrets) {
+			this.secrets = secrets;
+		}
 
 		/**
 		 * What happens to a client whose sticky backend is down: "redistribute" moves it to

@@ -55,6 +55,15 @@ public class BackendStateChangedEvent extends ApplicationEvent {
 	}
 
 	/**
+	 * Whether this is the backend's first health decision: a backend added while running
+	 * coming up after its first passing check, or any backend failing its first check.
+	 * @return {@code true} for the first decision
+	 */
+	public boolean isFirstCheck() {
+		return this.change.firstCheck();
+	}
+
+	/**
 	 * Return why the state changed, such as "HTTP 503 from /health".
 	 * @return the cause
 	 */

@@ -2,9 +2,12 @@ package io.smartstick.health;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
@@ -164,7 +167,14 @@ public class HealthCheckScheduler implements SmartLifecycle {
 			return;
 		}
 		FluxSink<Backend> queue = this.queue;
-		for (Backend backend : this.registry.all()) {
+		List<Backend> backends = this.registry.all();
+		if (this.thresholds.size() > backends.size()) {
+			// backends removed from the pool: forget their counts
+			Set<Backend> current = Collections.newSetFromMap(new IdentityHashMap<>());
+			current.addAll(backends);
+			this.thresholds.keySet().removeIf((backend) -> !current.contains(backend));
+		}
+		for (Backend backend : backends) {
 			if (thresholds(backend).tryStartProbe()) {
 				if (queue != null) {
 					queue.next(backend);
@@ -225,6 +235,10 @@ public class HealthCheckScheduler implements SmartLifecycle {
 
 	private void record(Backend backend, HealthThresholds state, HealthCheckResult result) {
 		boolean healthy = state.apply(backend.isHealthy(), result.healthy());
+		if (result.healthy() && backend.health().lastChecked() == null) {
+			// a backend added while running waits for its first passing check, not for rise of them
+			healthy = true;
+		}
 		if (!result.healthy() && !result.cause().equals(backend.health().cause())) {
 			logger.debug("Health check of backend " + backend.idValue() + " failed: " + result.cause());
 			if (result.cause().startsWith("check failed")) {

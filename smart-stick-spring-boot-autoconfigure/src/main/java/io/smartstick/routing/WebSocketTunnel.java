@@ -147,12 +147,16 @@ final class WebSocketTunnel {
 		removeHttpHandlers(pipeline);
 		channel.writeAndFlush(switchingProtocols(reason, headers));
 		backend.tunnelOpened();
+		// a backend removed from its pool closes its tunnels when its drain timeout ends
+		Runnable closeOnRetire = this::close;
+		backend.whenRetired(closeOnRetire);
 		AtomicInteger open = new AtomicInteger(2);
 		AtomicReference<String> first = new AtomicReference<>();
 		Consumer<String> closed = (side) -> {
 			first.compareAndSet(null, side);
 			if (open.decrementAndGet() == 0) {
 				backend.tunnelClosed();
+				backend.forgetRetireAction(closeOnRetire);
 				if (logger.isDebugEnabled()) {
 					logger.debug("WebSocket tunnel to backend " + backend.idValue() + " closed, the " + first.get()
 							+ "'s connection first: " + clientRelay + ", " + this.backendRelay);

@@ -112,8 +112,12 @@ public class LoadBalancerStatus {
 		if (withPool) {
 			entry.put("pool", backend.pool());
 		}
-		entry.put("id", backend.id());
+		// configured backends keep the original's integer ids; discovered ones have a stable key
+		entry.put("id", backend.hasNumericKey() ? backend.id() : backend.idValue());
 		entry.put("url", backend.url().toString());
+		if (!backend.serving()) {
+			entry.put("serving", false);
+		}
 		entry.put("healthy", backend.isHealthy());
 		entry.put("weight", backend.weight());
 		entry.put("requests", backend.requests());

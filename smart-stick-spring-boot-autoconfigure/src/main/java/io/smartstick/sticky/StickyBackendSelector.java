@@ -69,7 +69,7 @@ public class StickyBackendSelector {
 	public StickySelection select(String cookieValue, Set<Backend> excluded) {
 		Backend sticky = this.codec.decode(cookieValue, this.registry);
 		if (sticky != null && sticky.keepsClients() && !excluded.contains(sticky)) {
-			return new StickySelection(sticky, Assignment.KEPT);
+			return new StickySelection(sticky, Assignment.KEPT, !this.codec.isCurrent(cookieValue, sticky));
 		}
 		if (sticky != null && this.strict && !sticky.isHealthy()) {
 			return new StickySelection(sticky, Assignment.REFUSED);

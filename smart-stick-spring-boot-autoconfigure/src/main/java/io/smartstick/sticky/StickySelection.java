@@ -18,9 +18,16 @@ public final class StickySelection implements Response<ServiceInstance> {
 
 	private final Assignment assignment;
 
+	private final boolean staleCookie;
+
 	StickySelection(Backend backend, Assignment assignment) {
+		this(backend, assignment, false);
+	}
+
+	StickySelection(Backend backend, Assignment assignment, boolean staleCookie) {
 		this.backend = backend;
 		this.assignment = assignment;
+		this.staleCookie = staleCookie;
 	}
 
 	/**
@@ -37,6 +44,16 @@ public final class StickySelection implements Response<ServiceInstance> {
 	 */
 	public Assignment assignment() {
 		return this.assignment;
+	}
+
+	/**
+	 * Whether the response sets the sticky cookie: for a new or moved client, and for a
+	 * kept one whose cookie was signed with a secret other than the first (a secret being
+	 * rotated out), so that it is signed with the current one.
+	 * @return {@code true} if the cookie is written
+	 */
+	public boolean issuesCookie() {
+		return this.staleCookie || this.assignment.issuesCookie();
 	}
 
 	@Override

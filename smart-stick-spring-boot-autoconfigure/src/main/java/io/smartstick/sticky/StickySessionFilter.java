@@ -150,7 +150,7 @@ public class StickySessionFilter implements GatewayFilter, Ordered {
 			if (served != null) {
 				HttpHeaders headers = response.getHeaders();
 				headers.set(BACKEND_ID_HEADER, served.backend().idValue());
-				if (served.assignment().issuesCookie()) {
+				if (served.issuesCookie()) {
 					String cookie = this.cookieWriter.cookie(served.backend(), exchange.getRequest());
 					headers.add(HttpHeaders.SET_COOKIE, cookie);
 				}

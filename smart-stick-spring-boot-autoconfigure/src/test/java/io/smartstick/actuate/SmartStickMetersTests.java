@@ -10,6 +10,8 @@ import io.smartstick.alert.AlertMailedEvent;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.BackendStateChange;
+import io.smartstick.health.BackendAddedEvent;
+import io.smartstick.health.BackendRemovedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.observe.Assignment;
 import io.smartstick.observe.ExchangeOutcome;
@@ -51,6 +53,24 @@ class SmartStickMetersTests {
 		assertThat(requests("UNKNOWN", "NONE", "cancelled").count()).isOne();
 		assertThat(requests("SUCCESS", "2xx", "completed"))
 			.isSameAs(this.meterRegistry.get("smartstick.requests").tag("status", "2xx").timer());
+	}
+
+	@Test
+	void metersFollowBackendsAddedAndRemoved() {
+		this.meters.bindTo(this.meterRegistry);
+		Backend added = Backends.backend(8);
+		this.registry.replaceBackends(List.of(Backends.backend(7), added), false);
+		this.meters.onApplicationEvent(new BackendAddedEvent(this.registry, added));
+		assertThat(this.meterRegistry.find("smartstick.backend.up").tag("backend", "8").gauge()).isNotNull();
+		this.meters.exchangeEnded(this.backend, 200, ExchangeOutcome.COMPLETED, 1_000);
+		this.registry.replaceBackends(List.of(added), false);
+		this.meters.onApplicationEvent(new BackendRemovedEvent(this.registry, this.backend));
+		assertThat(this.meterRegistry.find("smartstick.backend.up").tag("backend", "7").gauge()).isNull();
+		assertThat(this.meterRegistry.find("smartstick.requests").tag("backend", "7").timer()).isNull();
+		this.meters.exchangeEnded(this.backend, 200, ExchangeOutcome.COMPLETED, 1_000);
+		assertThat(this.meterRegistry.find("smartstick.requests").tag("backend", "7").timer())
+			.as("an exchange ending after the removal registers nothing again")
+			.isNull();
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendStateChange;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.health.BackendRemovedEvent;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.test.Backends;
 import jakarta.mail.internet.MimeMessage;
@@ -241,6 +242,30 @@ class MailAlertListenerTests {
 				Backends.DEFAULT_HEALTH);
 		return new BackendStateChangedEvent(this,
 				new BackendStateChange(backend, true, false, "connection refused", Instant.now()));
+	}
+
+	@Test
+	void backendAddedWhileRunningPassingItsFirstCheckIsNotMailedAsRecovered() {
+		start(Duration.ofMinutes(1));
+		this.listener.onApplicationEvent(new BackendStateChangedEvent(BACKEND,
+				new BackendStateChange(BACKEND, false, true, "HTTP 200 from /health", Instant.now(), true)));
+		advance(Duration.ofSeconds(1));
+		assertThat(subjects()).isEmpty();
+		change("HTTP 503 from /health");
+		assertThat(subjects()).containsExactly(DOWN);
+	}
+
+	@Test
+	void removalIsMailedToTheOwnerAfterItsLastStateMail() {
+		start(Duration.ofMinutes(1));
+		change("HTTP 503 from /health");
+		Backend removed = new Backend("svc", 1, URI.create("http://127.0.0.1:5001"), 1, OWNER,
+				Backends.DEFAULT_HEALTH);
+		this.listener.onApplicationEvent(new BackendRemovedEvent(this, removed));
+		advance(Duration.ofSeconds(1));
+		assertThat(subjects()).containsExactly(DOWN, "[smart-stick] Backend 1 (http://127.0.0.1:5001) was REMOVED");
+		assertThat(body(mails().get(1))).startsWith("Backend 1 (http://127.0.0.1:5001) was removed from the load"
+				+ " balancer").contains("State:         REMOVED", "Load balancer: lb-1");
 	}
 
 	private void start(Duration minInterval) {

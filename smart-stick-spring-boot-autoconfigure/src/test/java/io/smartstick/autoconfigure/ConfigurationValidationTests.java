@@ -301,6 +301,53 @@ class ConfigurationValidationTests {
 			});
 	}
 
+	@Test
+	void secretAndSecretsTogetherFailStartupNamingBoth() {
+		failure(backend(0, "0", "http://127.0.0.1:5000"), "smartstick.sticky.secret=one",
+				"smartstick.sticky.secrets=two,three")
+			.assertOnly("smartstick.sticky.secret", "is set together with smartstick.sticky.secrets",
+					"Set only one");
+	}
+
+	@Test
+	void poolSecretsReplaceTheInheritedSecret() {
+		this.runner
+			.withPropertyValues("smartstick.backends[0].id=0", "smartstick.backends[0].url=http://127.0.0.1:5000",
+					"smartstick.sticky.secret=one", "smartstick.pools.api.paths=/api/**",
+					"smartstick.pools.api.backends[0].id=0", "smartstick.pools.api.backends[0].url=http://127.0.0.1:5001",
+					"smartstick.pools.api.sticky.secrets=two,three")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void emptySecretInTheListFailsStartup() {
+		failure(backend(0, "0", "http://127.0.0.1:5000"), "smartstick.sticky.secrets[0]=two",
+				"smartstick.sticky.secrets[1]= ")
+			.assertOnly("smartstick.sticky.secrets[1]", "is empty", "Give every secret a value");
+	}
+
+	@Test
+	void backendsAndDiscoveryInOnePoolFailStartupNamingBoth() {
+		failure(backend(0, "0", "http://127.0.0.1:5000"), "smartstick.discovery.service-id=shop").assertOnly(
+				"smartstick.discovery.service-id", "is set together with smartstick.backends",
+				"Take the pool's backends from one source");
+	}
+
+	@Test
+	void namedPoolWithBackendsAndDiscoveryFailsStartupNamingBoth() {
+		failure(backend(0, "0", "http://127.0.0.1:5000"), "smartstick.pools.api.paths=/api/**",
+				"smartstick.pools.api.backends[0].id=0", "smartstick.pools.api.backends[0].url=http://127.0.0.1:5001",
+				"smartstick.pools.api.discovery.service-id=api")
+			.assertOnly("smartstick.pools.api.discovery.service-id", "is set together with smartstick.pools.api.backends",
+					"remove smartstick.pools.api.backends");
+	}
+
+	@Test
+	void nonPositiveDrainTimeoutFailsStartup() {
+		failure(backend(0, "0", "http://127.0.0.1:5000"), "smartstick.drain-timeout=0s")
+			.assertOnly("smartstick.drain-timeout", "Value: \"0s\"", DURATION_FIX);
+	}
+
 	private Failure failure(String[] first, Object... more) {
 		return failure(concat(first, more));
 	}

@@ -125,4 +125,55 @@ class StickyCookieCodecTests {
 		}
 	}
 
+
+	@Test
+	void secretsSignWithTheFirstAndAcceptAny() {
+		String oldValue = new StickyCookieCodec("old").encode(this.one);
+		StickyCookieCodec rotating = StickyCookieCodec.withSecrets(List.of("new", "old"));
+		assertThat(rotating.encode(this.one)).isEqualTo(new StickyCookieCodec("new").encode(this.one));
+		assertThat(rotating.decode(oldValue, this.registry)).isSameAs(this.one);
+		assertThat(rotating.decode(rotating.encode(this.one), this.registry)).isSameAs(this.one);
+		assertThat(new StickyCookieCodec("new").decode(oldValue, this.registry)).isNull();
+	}
+
+	@Test
+	void valueSignedWithAnOlderSecretIsNotCurrent() {
+		StickyCookieCodec rotating = StickyCookieCodec.withSecrets(List.of("new", "old"));
+		assertThat(rotating.isCurrent(new StickyCookieCodec("old").encode(this.one), this.one)).isFalse();
+		assertThat(rotating.isCurrent(rotating.encode(this.one), this.one)).isTrue();
+		assertThat(new StickyCookieCodec("old").isCurrent("1.anything", this.one)).isTrue();
+	}
+
+	@Test
+	void keyedBackendWithoutSecretIsItsKey() {
+		Backend keyed = keyed("iQmFja2VuZA", 5);
+		BackendRegistry registry = new BackendRegistry(List.of(this.zero, keyed), (change) -> {
+		});
+		StickyCookieCodec codec = new StickyCookieCodec(null);
+		assertThat(codec.encode(keyed)).isEqualTo("iQmFja2VuZA");
+		assertThat(codec.decode("iQmFja2VuZA", registry)).isSameAs(keyed);
+		assertThat(codec.decode("5", registry)).isNull();
+	}
+
+	@Test
+	void keyedBackendWithSecretsRevealsNotItsKeyAndSurvivesRotation() {
+		Backend keyed = keyed("iQmFja2VuZA", 5);
+		BackendRegistry registry = new BackendRegistry(List.of(this.zero, keyed), (change) -> {
+		});
+		String value = new StickyCookieCodec("old").encode(keyed);
+		assertThat(value).startsWith("~").doesNotContain("iQmFja2VuZA");
+		assertThat(new StickyCookieCodec("old").decode(value, registry)).isSameAs(keyed);
+		StickyCookieCodec rotating = StickyCookieCodec.withSecrets(List.of("new", "old"));
+		assertThat(rotating.decode(value, registry)).isSameAs(keyed);
+		assertThat(rotating.decode(rotating.encode(keyed), registry)).isSameAs(keyed);
+		assertThat(rotating.decode("iQmFja2VuZA", registry)).isNull();
+		assertThat(rotating.decode("~forged", registry)).isNull();
+		assertThat(new StickyCookieCodec("other").decode(value, registry)).isNull();
+	}
+
+	private static Backend keyed(String key, int id) {
+		return new Backend("default", "svc", id, key, java.net.URI.create("http://127.0.0.1:7000"), 1, null,
+				io.smartstick.test.Backends.DEFAULT_HEALTH, io.smartstick.balancer.AdminState.READY);
+	}
+
 }
