@@ -117,41 +117,8 @@ public class RouteFirstHandlerMapping implements HandlerMapping, Ordered, Applic
 	 * covers, or {@code null} when there is none.
 	 */
 	private String firstShadowedMapping() {
-		for (Map.Entry<String, HandlerMapping> entry : this.context.getBeansOfType(HandlerMapping.class).entrySet()) {
-			HandlerMapping mapping = entry.getValue();
-			if (mapping != this && mapping != this.gateway && order(mapping) <= this.gateway.getOrder()
-					&& !servesOnlyExcludedPaths(mapping)) {
-				return "handler mapping '" + entry.getKey() + "'";
-			}
-		}
-		return null;
-	}
-
-	private static int order(HandlerMapping mapping) {
-		return (mapping instanceof Ordered ordered) ? ordered.getOrder() : Ordered.LOWEST_PRECEDENCE;
-	}
-
-	private boolean servesOnlyExcludedPaths(HandlerMapping mapping) {
-		if (mapping instanceof AbstractHandlerMethodMapping<?> methods) {
-			// controllers and Actuator's endpoints: every mapping must name only excluded paths
-			for (Object info : methods.getHandlerMethods().keySet()) {
-				if (!(info instanceof RequestMappingInfo requestMapping)
-						|| requestMapping.getPatternsCondition().getPatterns().isEmpty()) {
-					return false;
-				}
-				for (PathPattern pattern : requestMapping.getPatternsCondition().getPatterns()) {
-					if (!this.excluded.covers(pattern.getPatternString())) {
-						return false;
-					}
-				}
-			}
-			return true;
-		}
-		if (mapping instanceof RouterFunctionMapping routerFunctions) {
-			RouterFunction<?> routerFunction = routerFunctions.getRouterFunction();
-			return routerFunction == null || RouterFunctionPaths.coveredBy(routerFunction, this.excluded);
-		}
-		return false;
+		return ApplicationHandlers.firstShadowed(this.context, this.gateway.getOrder(), this.excluded,
+				(mapping) -> mapping == this || mapping == this.gateway);
 	}
 
 }
