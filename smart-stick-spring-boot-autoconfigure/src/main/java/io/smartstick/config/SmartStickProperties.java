@@ -59,6 +59,20 @@ public class SmartStickProperties {
 	 */
 	private Map<String, Pool> pools = new LinkedHashMap<>();
 
+	/**
+	 * Engine serving the default pool and every pool that sets none: auto (fast for a
+	 * pool without Gateway filters, unless the application has WebFilters of its own),
+	 * gateway (a Spring Cloud Gateway route) or fast (smart-stick's own Reactor Netty
+	 * handler, beneath WebFlux).
+	 */
+	private Engine engine = Engine.AUTO;
+
+	/**
+	 * Whether pools may be served by the fast engine although the application has
+	 * WebFilters of its own (Spring Security's, say), which the fast engine bypasses.
+	 */
+	private boolean engineIgnoreWebFilters = false;
+
 	private final Health health = new Health();
 
 	private final Sticky sticky = new Sticky();
@@ -113,6 +127,22 @@ public class SmartStickProperties {
 		this.pools = pools;
 	}
 
+	public Engine getEngine() {
+		return this.engine;
+	}
+
+	public void setEngine(Engine engine) {
+		this.engine = engine;
+	}
+
+	public boolean isEngineIgnoreWebFilters() {
+		return this.engineIgnoreWebFilters;
+	}
+
+	public void setEngineIgnoreWebFilters(boolean engineIgnoreWebFilters) {
+		this.engineIgnoreWebFilters = engineIgnoreWebFilters;
+	}
+
 	public Health getHealth() {
 		return this.health;
 	}
@@ -139,6 +169,29 @@ public class SmartStickProperties {
 
 	public GatewayOptimizations getGatewayOptimizations() {
 		return this.gatewayOptimizations;
+	}
+
+	/**
+	 * Engines that serve a pool's requests.
+	 */
+	public enum Engine {
+
+		/**
+		 * The fast engine when nothing needs Gateway (no Gateway filters on the pool, no
+		 * WebFilters of the application's own), Gateway otherwise.
+		 */
+		AUTO,
+
+		/**
+		 * A Spring Cloud Gateway route with smart-stick's filters.
+		 */
+		GATEWAY,
+
+		/**
+		 * smart-stick's own Reactor Netty handler, beneath WebFlux.
+		 */
+		FAST
+
 	}
 
 	/**
@@ -213,6 +266,11 @@ public class SmartStickProperties {
 		 */
 		private List<String> filters = new ArrayList<>();
 
+		/**
+		 * Engine serving this pool: auto, gateway or fast. Defaults to smartstick.engine.
+		 */
+		private Engine engine;
+
 		private final Health health = new Health();
 
 		private final Sticky sticky = new Sticky();
@@ -257,6 +315,14 @@ public class SmartStickProperties {
 
 		public void setStrategy(String strategy) {
 			this.strategy = strategy;
+		}
+
+		public Engine getEngine() {
+			return this.engine;
+		}
+
+		public void setEngine(Engine engine) {
+			this.engine = engine;
 		}
 
 		public List<String> getFilters() {
