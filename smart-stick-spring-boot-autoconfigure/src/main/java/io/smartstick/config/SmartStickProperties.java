@@ -85,8 +85,6 @@ public class SmartStickProperties {
 
 	private final HealthIndicator healthIndicator = new HealthIndicator();
 
-	private final GatewayOptimizations gatewayOptimizations = new GatewayOptimizations();
-
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -167,10 +165,6 @@ public class SmartStickProperties {
 		return this.healthIndicator;
 	}
 
-	public GatewayOptimizations getGatewayOptimizations() {
-		return this.gatewayOptimizations;
-	}
-
 	/**
 	 * Engines that serve a pool's requests.
 	 */
@@ -191,28 +185,6 @@ public class SmartStickProperties {
 		 * smart-stick's own Reactor Netty handler, beneath WebFlux.
 		 */
 		FAST
-
-	}
-
-	/**
-	 * The beans that replace or re-order Spring Cloud Gateway's own for speed.
-	 */
-	public static class GatewayOptimizations {
-
-		/**
-		 * Whether to put smart-stick's single-pass header and request URL filters in place
-		 * of Gateway's (same output, less work) and look the pools' routes up before other
-		 * handler mappings when no handler of the application's own could be shadowed.
-		 */
-		private boolean enabled = true;
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
 
 	}
 
