@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -80,7 +81,8 @@ final class FastEngineOpener implements ApplicationListener<ContextRefreshedEven
 			logger.info("Pool '" + entry.getKey() + "' is served by the " + entry.getValue().engine() + " engine ("
 					+ entry.getValue().reason() + ")");
 		}
-		this.provider.open();
+		this.provider.open((this.context instanceof WebServerApplicationContext server && server.getWebServer() != null)
+				? server.getWebServer().getPort() : -1);
 	}
 
 	private String shadowed(ContextRefreshedEvent event) {

@@ -1,8 +1,10 @@
 package io.smartstick.fast;
 
+import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -29,6 +31,9 @@ public final class FastEngineRouteProvider implements NettyRouteProvider {
 
 	private volatile FastRoutes routes;
 
+	/** The port of the server the pools are served on: not the management server's, which may share this provider. */
+	private volatile int port = -1;
+
 	/**
 	 * Create a provider.
 	 * @param routes supplies the pools' routes once the context is refreshed
@@ -39,9 +44,12 @@ public final class FastEngineRouteProvider implements NettyRouteProvider {
 
 	/**
 	 * Start serving the fast pools: called once the application context is refreshed.
+	 * @param port the port of the application's server, -1 when unknown (every server
+	 * this provider was applied to then serves the pools)
 	 */
-	public void open() {
+	public void open(int port) {
 		FastRoutes routes = this.routesSupplier.get();
+		this.port = port;
 		this.routes = (routes != null && routes.any()) ? routes : null;
 	}
 
@@ -60,7 +68,7 @@ public final class FastEngineRouteProvider implements NettyRouteProvider {
 
 	private boolean claims(HttpServerRequest request) {
 		FastRoutes routes = this.routes;
-		if (routes == null) {
+		if (routes == null || (this.port != -1 && !isOnPort(request, this.port))) {
 			return false;
 		}
 		FastProxy proxy = routes.find(request);
@@ -69,6 +77,12 @@ public final class FastEngineRouteProvider implements NettyRouteProvider {
 		}
 		matched.set(proxy);
 		return true;
+	}
+
+	private static boolean isOnPort(HttpServerRequest request, int port) {
+		// the socket's own address: the host a client names in its headers may be anything
+		return request instanceof Connection connection
+				&& connection.channel().localAddress() instanceof InetSocketAddress local && local.getPort() == port;
 	}
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {

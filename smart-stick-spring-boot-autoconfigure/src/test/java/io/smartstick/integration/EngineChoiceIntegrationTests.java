@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -87,6 +88,42 @@ class EngineChoiceIntegrationTests {
 				.isOk()
 				.expectHeader()
 				.doesNotExist("X-Served-By")
+				.expectHeader()
+				.valueEquals("x-backend-id", "0");
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+			properties = { "smartstick.engine=fast", "smartstick.pools.api.engine=gateway",
+					"smartstick.health.enabled=false", "management.server.port=0",
+					"management.endpoints.web.exposure.include=health,smartstick" })
+	class ActuatorOnItsOwnPort {
+
+		@LocalServerPort
+		int port;
+
+		@LocalManagementPort
+		int managementPort;
+
+		@Test
+		void managementServerServesActuatorWhileTheMainServerProxiesItsPaths() {
+			WebTestClient management = LoadBalancerTests.client(this.managementPort);
+			management.get()
+				.uri("/actuator/health")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.doesNotExist("x-backend-id");
+			assertThat(engines(management).get("default").get("engine").asString()).isEqualTo("fast");
+			LoadBalancerTests.client(this.port)
+				.get()
+				.uri("/echo")
+				.exchange()
+				.expectStatus()
+				.isOk()
 				.expectHeader()
 				.valueEquals("x-backend-id", "0");
 		}
