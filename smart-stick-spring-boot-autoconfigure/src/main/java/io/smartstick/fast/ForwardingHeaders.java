@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * The fast engine's header policy for a request on its way to a backend, the one the
@@ -47,6 +48,13 @@ public final class ForwardingHeaders {
 	private final PeerTrust trust;
 
 	/**
+	 * The last peer each event loop saw, with what is derived from it: a connection's
+	 * requests come from one peer, so the trust check (a regular expression) and the
+	 * address text are worked out once per connection, not per request.
+	 */
+	private final FastThreadLocal<Peer> lastPeer = new FastThreadLocal<>();
+
+	/**
 	 * Create a policy.
 	 * @param settings which {@code X-Forwarded-*} headers are written and appended to
 	 * (Gateway's {@code XForwardedHeadersFilter} settings)
@@ -80,7 +88,8 @@ public final class ForwardingHeaders {
 	 */
 	public void write(HttpHeaders inbound, InetSocketAddress remote, String scheme, HttpHeaders outbound) {
 		outbound.clear();
-		boolean trusted = remote != null && this.trust.isTrusted(remote.getHostString());
+		Peer peer = (remote != null) ? peer(remote) : null;
+		boolean trusted = peer != null && peer.trusted();
 		String connection = inbound.get(HttpHeaderNames.CONNECTION);
 		Iterator<Map.Entry<CharSequence, CharSequence>> each = inbound.iteratorCharSequence();
 		while (each.hasNext()) {
@@ -96,8 +105,8 @@ public final class ForwardingHeaders {
 			return;
 		}
 		String host = inbound.get(HttpHeaderNames.HOST);
-		if (this.settings.forEnabled() && remote.getAddress() != null) {
-			write(outbound, X_FORWARDED_FOR, remote.getAddress().getHostAddress(), this.settings.forAppend());
+		if (this.settings.forEnabled() && peer.address() != null) {
+			write(outbound, X_FORWARDED_FOR, peer.address(), this.settings.forAppend());
 		}
 		if (this.settings.hostEnabled() && host != null) {
 			write(outbound, X_FORWARDED_HOST, host, this.settings.hostAppend());
@@ -108,6 +117,18 @@ public final class ForwardingHeaders {
 		if (this.settings.protoEnabled()) {
 			write(outbound, X_FORWARDED_PROTO, scheme, this.settings.protoAppend());
 		}
+	}
+
+	private Peer peer(InetSocketAddress remote) {
+		Peer last = this.lastPeer.get();
+		// the channel's own address object, the same for every request of a connection
+		if (last != null && last.remote() == remote) {
+			return last;
+		}
+		Peer peer = new Peer(remote, this.trust.isTrusted(remote.getHostString()),
+				(remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null);
+		this.lastPeer.set(peer);
+		return peer;
 	}
 
 	private static void write(HttpHeaders headers, AsciiString name, String value, boolean append) {
@@ -162,6 +183,9 @@ public final class ForwardingHeaders {
 		return FORWARDED.contentEqualsIgnoreCase(name) || X_FORWARDED_FOR.contentEqualsIgnoreCase(name)
 				|| X_FORWARDED_HOST.contentEqualsIgnoreCase(name) || X_FORWARDED_PORT.contentEqualsIgnoreCase(name)
 				|| X_FORWARDED_PROTO.contentEqualsIgnoreCase(name) || X_FORWARDED_PREFIX.contentEqualsIgnoreCase(name);
+	}
+
+	private record Peer(InetSocketAddress remote, boolean trusted, String address) {
 	}
 
 	/**
