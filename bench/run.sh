@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
-# smart-stick benchmark: measures smart-stick against plain Spring Cloud Gateway and nginx,
-# all in front of the same two nginx backends on loopback, and writes a markdown report to
+# smart-stick benchmark: measures smart-stick's two engines (fast and Gateway) against plain
+# Spring Cloud Gateway, nginx and a bare Reactor Netty proxy (the fast engine's ceiling), all
+# in front of the same two nginx backends on loopback, and writes a markdown report to
 # bench/out/report-<date>.md. See bench/README.md.
 #
 # Usage (as root on Debian, from anywhere):  bench/run.sh
@@ -18,7 +19,8 @@
 #   BENCH_THREADS=1         wrk threads (-t)
 #   BENCH_CONNECTIONS=32    wrk connections (-c)
 #   BENCH_LOAD_CPU=0        core for wrk and the nginx processes
-#   BENCH_JVM_CPU=1         core for the JVMs (smart-stick and the baseline gateway)
+#   BENCH_JVM_CPU=1         core for the JVMs (smart-stick on each engine, the baseline
+#                           gateway and the bare Reactor Netty proxy)
 #   BENCH_HEAP=256m         JVM heap (-Xms and -Xmx)
 #   BENCH_START_TIMEOUT=120 seconds a JVM may take to answer its first proxied request
 #   BENCH_SKIP_BUILD=0      1 reuses the jars already built
@@ -164,10 +166,14 @@ if [[ "${SKIP_BUILD}" != 1 ]]; then
 	log "building the baseline gateway: ./mvnw -f bench/baseline-gateway/pom.xml -q -DskipTests package"
 	(cd "${ROOT}" && timeout 1800 ./mvnw -f bench/baseline-gateway/pom.xml -q -DskipTests "${MVN_ARGS[@]}" package) \
 		|| die "building bench/baseline-gateway failed (see Maven's output above)"
+	log "building the bare Reactor Netty proxy: ./mvnw -f bench/bare-netty/pom.xml -q -DskipTests package"
+	(cd "${ROOT}" && timeout 1800 ./mvnw -f bench/bare-netty/pom.xml -q -DskipTests "${MVN_ARGS[@]}" package) \
+		|| die "building bench/bare-netty failed (see Maven's output above)"
 fi
 
 SAMPLE_JAR="$(find_jar "${ROOT}/smart-stick-sample/target")"
 BASELINE_JAR="$(find_jar "${BENCH_DIR}/baseline-gateway/target")"
+BARE_JAR="$(find_jar "${BENCH_DIR}/bare-netty/target")"
 
 # --- 3. nginx backends and proxy ------------------------------------------------------------
 
@@ -179,8 +185,8 @@ fi
 
 WORK="$(mktemp -d /tmp/smart-stick-bench.XXXXXX)"
 chmod 755 "${WORK}"
-read -r PORT_B0 PORT_B1 PORT_NGINX PORT_SS PORT_GW <<<"$(free_ports 5)"
-[[ -n "${PORT_GW:-}" ]] || die "could not find free loopback ports with python3"
+read -r PORT_B0 PORT_B1 PORT_NGINX PORT_SS PORT_GW PORT_SSG PORT_BARE <<<"$(free_ports 7)"
+[[ -n "${PORT_BARE:-}" ]] || die "could not find free loopback ports with python3"
 
 NGINX_USER=""
 if [[ "$(id -u)" == 0 ]] && id www-data >/dev/null 2>&1; then
@@ -283,28 +289,46 @@ start_jvm() {
 	done
 }
 
-# four more pools, /p0/** to /p3/**, over the same two backends: the four-pool case spreads new clients over them
+# four more pools, /p0/** to /p3/**, over the same two backends (which answer every path): the four-pool case
+# spreads new clients over them. No Gateway filters, so that auto serves them with the fast engine too.
 POOL_ARGS=()
 for ((p = 0; p < 4; p++)); do
-	POOL_ARGS+=("--smartstick.pools.p${p}.paths=/p${p}/**" "--smartstick.pools.p${p}.filters[0]=StripPrefix=1"
+	POOL_ARGS+=("--smartstick.pools.p${p}.paths=/p${p}/**"
 		"--smartstick.pools.p${p}.backends[0].id=0" "--smartstick.pools.p${p}.backends[0].url=http://127.0.0.1:${PORT_B0}"
 		"--smartstick.pools.p${p}.backends[1].id=1" "--smartstick.pools.p${p}.backends[1].url=http://127.0.0.1:${PORT_B1}")
 done
-log "starting smart-stick on 127.0.0.1:${PORT_SS} (core ${JVM_CPU}, heap ${HEAP}), the default pool and four more"
-start_jvm smart-stick "${PORT_SS}" -jar "${SAMPLE_JAR}" \
-	--sample.demo-backends=false \
-	--server.address=127.0.0.1 \
-	--server.port="${PORT_SS}" \
-	"--smartstick.backends[0].id=0" "--smartstick.backends[0].url=http://127.0.0.1:${PORT_B0}" \
-	"--smartstick.backends[1].id=1" "--smartstick.backends[1].url=http://127.0.0.1:${PORT_B1}" \
-	--smartstick.health.interval=10s \
-	--spring.main.banner-mode=off \
-	--logging.level.root=WARN \
-	"${POOL_ARGS[@]}" \
-	"${SS_ARGS[@]}"
+# $1 name, $2 port, $3 engine
+start_smart_stick() {
+	log "starting smart-stick ($3 engine) on 127.0.0.1:$2 (core ${JVM_CPU}, heap ${HEAP}), the default pool and four more"
+	start_jvm "$1" "$2" -jar "${SAMPLE_JAR}" \
+		--sample.demo-backends=false \
+		--server.address=127.0.0.1 \
+		--server.port="$2" \
+		--smartstick.engine="$3" \
+		"--smartstick.backends[0].id=0" "--smartstick.backends[0].url=http://127.0.0.1:${PORT_B0}" \
+		"--smartstick.backends[1].id=1" "--smartstick.backends[1].url=http://127.0.0.1:${PORT_B1}" \
+		--smartstick.health.interval=10s \
+		--spring.main.banner-mode=off \
+		--logging.level.root=WARN \
+		--logging.level.io.smartstick.autoconfigure.FastEngineOpener=INFO \
+		"${POOL_ARGS[@]}" \
+		"${SS_ARGS[@]}"
+	log "smart-stick ($3 engine) answered after ${STARTUP_MS} ms"
+	# each pool's engine is logged once the context is refreshed, which may come just after the first answer
+	local i
+	for ((i = 0; i < 100; i++)); do
+		(($(grep -c "is served by the" "${WORK}/$1.log") >= 5)) && break
+		sleep 0.1
+	done
+	(($(grep -c "is served by the $3 engine" "${WORK}/$1.log") == 5)) \
+		|| die "smart-stick's five pools are not all on the $3 engine (see ${WORK}/$1.log)"
+}
+start_smart_stick smart-stick "${PORT_SS}" fast
 SS_PID="${STARTED_PID}"
 SS_STARTUP_MS="${STARTUP_MS}"
-log "smart-stick answered after ${SS_STARTUP_MS} ms"
+start_smart_stick smart-stick-gateway "${PORT_SSG}" gateway
+SSG_PID="${STARTED_PID}"
+SSG_STARTUP_MS="${STARTUP_MS}"
 
 log "starting the plain Gateway on 127.0.0.1:${PORT_GW} (core ${JVM_CPU}, heap ${HEAP})"
 start_jvm baseline-gateway "${PORT_GW}" -jar "${BASELINE_JAR}" \
@@ -317,6 +341,13 @@ start_jvm baseline-gateway "${PORT_GW}" -jar "${BASELINE_JAR}" \
 GW_PID="${STARTED_PID}"
 GW_STARTUP_MS="${STARTUP_MS}"
 log "plain Gateway answered after ${GW_STARTUP_MS} ms"
+
+log "starting the bare Reactor Netty proxy on 127.0.0.1:${PORT_BARE} (core ${JVM_CPU}, heap ${HEAP})"
+start_jvm bare-netty "${PORT_BARE}" -jar "${BARE_JAR}" "${PORT_BARE}" \
+	"http://127.0.0.1:${PORT_B0}" "http://127.0.0.1:${PORT_B1}"
+BARE_PID="${STARTED_PID}"
+BARE_STARTUP_MS="${STARTUP_MS}"
+log "bare Reactor Netty proxy answered after ${BARE_STARTUP_MS} ms"
 
 # --- 5. sanity: every target proxies, and stickiness works ----------------------------------
 
@@ -333,17 +364,21 @@ check_spread() { # $1 name, $2 url
 	((seen == 2)) || log "WARNING: $1 answered from ${seen} backend(s) in 6 requests, expected both"
 }
 check_spread "smart-stick" "http://127.0.0.1:${PORT_SS}/"
+check_spread "smart-stick (Gateway engine)" "http://127.0.0.1:${PORT_SSG}/"
+check_spread "bare Reactor Netty proxy" "http://127.0.0.1:${PORT_BARE}/"
 check_spread "plain Gateway" "http://127.0.0.1:${PORT_GW}/"
 check_spread "nginx proxy" "http://127.0.0.1:${PORT_NGINX}/"
 curl -fsS --max-time 2 -o /dev/null -D - "http://127.0.0.1:${PORT_SS}/" | grep -i '^set-cookie: X-Backend-ID=' >/dev/null \
 	|| die "smart-stick set no X-Backend-ID cookie on a new client's response"
 check_spread "smart-stick pool p3" "http://127.0.0.1:${PORT_SS}/p3/"
-[[ "$(bodies "http://127.0.0.1:${PORT_SS}/" 6 -H "${STICKY_HEADER}" | sort -u)" == "Hello from backend 0" ]] \
-	|| die "smart-stick did not keep '${STICKY_HEADER}' on backend 0"
+for port in "${PORT_SS}" "${PORT_SSG}" "${PORT_BARE}"; do
+	[[ "$(bodies "http://127.0.0.1:${port}/" 6 -H "${STICKY_HEADER}" | sort -u)" == "Hello from backend 0" ]] \
+		|| die "the proxy on port ${port} did not keep '${STICKY_HEADER}' on backend 0"
+done
 
 # --- 6. measure -----------------------------------------------------------------------------
 
-TARGETS=(direct ss-new ss-sticky ss-pools gateway nginx)
+TARGETS=(direct ss-new ss-sticky ss-pools ssg-new ssg-sticky gateway bare nginx)
 # new clients spread over the four pools /p0/ to /p3/, one after the other
 cat >"${WORK}/pools.lua" <<'EOF'
 local i = 0
@@ -353,14 +388,17 @@ request = function()
 end
 EOF
 # whose CPU time a target's requests cost (nginx: the proxy's master and worker)
-declare -A PROXY_PIDS=([direct]="" [ss-new]="${SS_PID}" [ss-sticky]="${SS_PID}" [ss-pools]="${SS_PID}" [gateway]="${GW_PID}"
-	[nginx]="${NGINX_PROXY_PID}")
+declare -A PROXY_PIDS=([direct]="" [ss-new]="${SS_PID}" [ss-sticky]="${SS_PID}" [ss-pools]="${SS_PID}"
+	[ssg-new]="${SSG_PID}" [ssg-sticky]="${SSG_PID}" [gateway]="${GW_PID}" [bare]="${BARE_PID}" [nginx]="${NGINX_PROXY_PID}")
 declare -A LABEL=(
 	[direct]="direct to one nginx backend"
-	[ss-new]="smart-stick, new clients (no cookie)"
-	[ss-sticky]="smart-stick, sticky clients (cookie)"
-	[ss-pools]="smart-stick, new clients over four pools"
+	[ss-new]="smart-stick fast engine, new clients (no cookie)"
+	[ss-sticky]="smart-stick fast engine, sticky clients (cookie)"
+	[ss-pools]="smart-stick fast engine, new clients over four pools"
+	[ssg-new]="smart-stick Gateway engine, new clients (no cookie)"
+	[ssg-sticky]="smart-stick Gateway engine, sticky clients (cookie)"
 	[gateway]="plain Spring Cloud Gateway"
+	[bare]="bare Reactor Netty proxy (ceiling)"
 	[nginx]="nginx proxy"
 )
 declare -A URL=(
@@ -368,7 +406,10 @@ declare -A URL=(
 	[ss-new]="http://127.0.0.1:${PORT_SS}/"
 	[ss-sticky]="http://127.0.0.1:${PORT_SS}/"
 	[ss-pools]="http://127.0.0.1:${PORT_SS}/"
+	[ssg-new]="http://127.0.0.1:${PORT_SSG}/"
+	[ssg-sticky]="http://127.0.0.1:${PORT_SSG}/"
 	[gateway]="http://127.0.0.1:${PORT_GW}/"
+	[bare]="http://127.0.0.1:${PORT_BARE}/"
 	[nginx]="http://127.0.0.1:${PORT_NGINX}/"
 )
 
@@ -397,7 +438,7 @@ parse_wrk() {
 
 run_wrk() { # $1 target, $2 duration, $3 output file
 	local target="$1" duration="$2" out="$3" bound extra=()
-	[[ "${target}" == ss-sticky ]] && extra=(-H "${STICKY_HEADER}")
+	[[ "${target}" == ss-sticky || "${target}" == ssg-sticky ]] && extra=(-H "${STICKY_HEADER}")
 	[[ "${target}" == ss-pools ]] && extra=(-s "${WORK}/pools.lua")
 	bound=$(($(to_seconds "${duration}") + 30))
 	timeout --kill-after=5 "${bound}" taskset -c "${LOAD_CPU}" \
@@ -421,7 +462,7 @@ OWN_J0="${OWN_JIFFIES}"
 # alternates new and sticky clients.
 WARMUP_S="$(to_seconds "${WARMUP}")"
 JVM_CHUNKS=0
-declare -A WARMUP_RPS=([smart-stick]="" [gateway]="")
+declare -A WARMUP_RPS=([smart-stick]="" [smart-stick-gateway]="" [gateway]="" [bare]="")
 if ((WARMUP_S > 0)); then
 	JVM_CHUNKS=$((($(to_seconds "${JVM_WARMUP}") + WARMUP_S - 1) / WARMUP_S))
 	((JVM_CHUNKS > 0)) || JVM_CHUNKS=1
@@ -429,7 +470,7 @@ if ((WARMUP_S > 0)); then
 		log "warm-up ${WARMUP}: ${LABEL[${target}]}"
 		run_wrk "${target}" "${WARMUP}" "${RESULTS}/warmup-${target}.txt"
 	done
-	for jvm in smart-stick gateway; do
+	for jvm in smart-stick smart-stick-gateway gateway bare; do
 		log "warm-up ${jvm}: ${JVM_CHUNKS} x ${WARMUP}"
 		for ((c = 1; c <= JVM_CHUNKS; c++)); do
 			target="${jvm}"
@@ -440,6 +481,9 @@ if ((WARMUP_S > 0)); then
 					2) target=ss-sticky ;;
 					0) target=ss-pools ;;
 				esac
+			elif [[ "${jvm}" == smart-stick-gateway ]]; then
+				target=ssg-new
+				((c % 2 == 1)) || target=ssg-sticky
 			fi
 			out="${RESULTS}/warmup-${jvm}-${c}.txt"
 			run_wrk "${target}" "${WARMUP}" "${out}"
@@ -482,7 +526,9 @@ LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # peak memory after all runs
 SS_RSS="$(peak_rss_mib "${SS_PID}")"
+SSG_RSS="$(peak_rss_mib "${SSG_PID}")"
 GW_RSS="$(peak_rss_mib "${GW_PID}")"
+BARE_RSS="$(peak_rss_mib "${BARE_PID}")"
 # shellcheck disable=SC2046
 NGINX_RSS="$(peak_rss_mib "${NGINX_PROXY_PID}" $(children_of "${NGINX_PROXY_PID}"))"
 
@@ -504,7 +550,8 @@ OUT_DIR="${BENCH_DIR}/out"
 mkdir -p "${OUT_DIR}/raw-${STAMP}"
 REPORT="${OUT_DIR}/report-${STAMP}.md"
 cp "${RESULTS}"/*.txt "${RESULTS}"/*.tsv "${OUT_DIR}/raw-${STAMP}/"
-cp "${WORK}/smart-stick.log" "${WORK}/baseline-gateway.log" "${OUT_DIR}/raw-${STAMP}/" 2>/dev/null || true
+cp "${WORK}/smart-stick.log" "${WORK}/smart-stick-gateway.log" "${WORK}/baseline-gateway.log" "${WORK}/bare-netty.log" \
+	"${OUT_DIR}/raw-${STAMP}/" 2>/dev/null || true
 
 CPU_MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 MEM_TOTAL="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
@@ -527,10 +574,10 @@ results_table() {
 }
 
 ratio_table() {
-	echo "| smart-stick | req/s vs Gateway | req/s vs nginx | p99 vs Gateway | p99 vs nginx | CPU per request vs Gateway |"
-	echo "|---|---:|---:|---:|---:|---:|"
-	for target in ss-new ss-sticky ss-pools; do
-		echo "| ${LABEL[${target}]#smart-stick, } | $(ratio "${RPS[${target}]}" "${RPS[gateway]}") | $(ratio "${RPS[${target}]}" "${RPS[nginx]}") | $(ratio "${P99[${target}]}" "${P99[gateway]}") | $(ratio "${P99[${target}]}" "${P99[nginx]}") | $(ratio "${CPU_US[${target}]}" "${CPU_US[gateway]}") |"
+	echo "| smart-stick | req/s vs Gateway | req/s vs ceiling | req/s vs nginx | p99 vs Gateway | p99 vs ceiling | p99 vs nginx | CPU per request vs Gateway |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	for target in ss-new ss-sticky ss-pools ssg-new ssg-sticky; do
+		echo "| ${LABEL[${target}]#smart-stick } | $(ratio "${RPS[${target}]}" "${RPS[gateway]}") | $(ratio "${RPS[${target}]}" "${RPS[bare]}") | $(ratio "${RPS[${target}]}" "${RPS[nginx]}") | $(ratio "${P99[${target}]}" "${P99[gateway]}") | $(ratio "${P99[${target}]}" "${P99[bare]}") | $(ratio "${P99[${target}]}" "${P99[nginx]}") | $(ratio "${CPU_US[${target}]}" "${CPU_US[gateway]}") |"
 	done
 }
 
@@ -542,8 +589,10 @@ pools_line() {
 resources_table() {
 	echo "| process | peak RSS (MiB) | start-up to first proxied answer (ms) |"
 	echo "|---|---:|---:|"
-	echo "| smart-stick (sample jar) | ${SS_RSS} | ${SS_STARTUP_MS} |"
+	echo "| smart-stick, fast engine (sample jar) | ${SS_RSS} | ${SS_STARTUP_MS} |"
+	echo "| smart-stick, Gateway engine (sample jar) | ${SSG_RSS} | ${SSG_STARTUP_MS} |"
 	echo "| plain Spring Cloud Gateway | ${GW_RSS} | ${GW_STARTUP_MS} |"
+	echo "| bare Reactor Netty proxy | ${BARE_RSS} | ${BARE_STARTUP_MS} |"
 	echo "| nginx proxy (master + worker) | ${NGINX_RSS} | n/a |"
 }
 
@@ -552,15 +601,17 @@ warmup_table() {
 	for ((c = 1; c <= JVM_CHUNKS; c++)); do header+=" ${c} |"; rule+="---:|"; done
 	echo "${header}"
 	echo "${rule}"
-	echo "| smart-stick (odd: new clients, even: sticky) |${WARMUP_RPS[smart-stick]}"
+	echo "| smart-stick, fast engine (new, sticky, four pools in turn) |${WARMUP_RPS[smart-stick]}"
+	echo "| smart-stick, Gateway engine (odd: new clients, even: sticky) |${WARMUP_RPS[smart-stick-gateway]}"
 	echo "| plain Spring Cloud Gateway |${WARMUP_RPS[gateway]}"
+	echo "| bare Reactor Netty proxy |${WARMUP_RPS[bare]}"
 }
 
 # warns about JVM targets whose req/s rose by more than 15 % from the first to the last round
 warming_notes() {
 	local target first last
 	((ROUNDS > 1)) || return 0
-	for target in ss-new ss-sticky gateway; do
+	for target in ss-new ss-sticky ssg-new ssg-sticky gateway bare; do
 		first="$(awk '$1 == 1 { print $2 }' "${RESULTS}/${target}.tsv")"
 		last="$(awk -v r="${ROUNDS}" '$1 == r { print $2 }' "${RESULTS}/${target}.tsv")"
 		if awk -v f="${first}" -v l="${last}" 'BEGIN { exit !(l > 1.15 * f) }'; then
@@ -616,7 +667,8 @@ rounds_table() {
 	echo
 	echo "- wrk and all nginx processes (backends, proxy; one worker each) pinned to core ${LOAD_CPU}: \`taskset -c ${LOAD_CPU}\`"
 	echo "- each JVM pinned to core ${JVM_CPU}: \`taskset -c ${JVM_CPU} java -Xms${HEAP} -Xmx${HEAP} -jar ...\`, logging at WARN"
-	echo "- smart-stick: the sample jar, \`--sample.demo-backends=false\`, backends 0 and 1 = the two nginx backends, health checks every 10 s"
+	echo "- smart-stick: the sample jar, \`--sample.demo-backends=false\`, backends 0 and 1 = the two nginx backends, health checks every 10 s, four more pools /p0/** to /p3/** over the same backends; one JVM with \`--smartstick.engine=fast\`, one with \`--smartstick.engine=gateway\`"
+	echo "- bare Reactor Netty proxy (ceiling): bench/bare-netty, a sticky round robin of about sixty lines on Reactor Netty, no Spring"
 	echo "- plain Gateway: bench/baseline-gateway, route \`lb://backends\`, Spring Cloud LoadBalancer round robin over the same two backends"
 	echo "- nginx proxy: round robin over the same two backends, keepalive upstream"
 	echo "- sticky clients send \`${STICKY_HEADER}\`; new clients send no cookie"
@@ -626,7 +678,7 @@ rounds_table() {
 	echo
 	results_table
 	echo
-	echo "## smart-stick relative to plain Gateway and nginx"
+	echo "## smart-stick relative to plain Gateway, the ceiling and nginx"
 	echo
 	echo "req/s ratio above 1 means smart-stick serves more; p99 and CPU ratios above 1 mean smart-stick is slower"
 	echo "or costs more CPU per request. The proxy CPU per request (user + system time of the proxy process over"

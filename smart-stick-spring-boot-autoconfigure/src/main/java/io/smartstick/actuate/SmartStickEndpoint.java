@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.smartstick.balancer.AdminState;
@@ -25,7 +26,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 /**
  * Actuator endpoint {@code smartstick}: reads the load balancer's status (the
  * {@code /_lb/health} document with each backend's health cause, consecutive failed
- * checks, latest check latency and admin state) and changes a backend's admin state. Its
+ * checks, latest check latency and admin state, and the engine serving each pool with
+ * the reason it was chosen) and changes a backend's admin state. Its
  * default access is read-only: changing admin states needs
  * {@code management.endpoint.smartstick.access=unrestricted}.
  *
@@ -44,6 +46,8 @@ public class SmartStickEndpoint {
 
 	private final HealthCheckTracker checks;
 
+	private final Supplier<Map<String, ?>> engines;
+
 	/**
 	 * Create an endpoint.
 	 * @param status builds the status document
@@ -51,9 +55,22 @@ public class SmartStickEndpoint {
 	 * @param checks the recent health checks of each backend
 	 */
 	public SmartStickEndpoint(LoadBalancerStatus status, Pools pools, HealthCheckTracker checks) {
+		this(status, pools, checks, Map::of);
+	}
+
+	/**
+	 * Create an endpoint that also shows which engine serves each pool.
+	 * @param status builds the status document
+	 * @param pools every pool of backends
+	 * @param checks the recent health checks of each backend
+	 * @param engines each pool's engine and why, by pool name; empty to show none
+	 */
+	public SmartStickEndpoint(LoadBalancerStatus status, Pools pools, HealthCheckTracker checks,
+			Supplier<Map<String, ?>> engines) {
 		this.status = status;
 		this.pools = pools;
 		this.checks = checks;
+		this.engines = engines;
 	}
 
 	/**
@@ -76,6 +93,10 @@ public class SmartStickEndpoint {
 				entry.put("adminState", name(backend.adminState()));
 				entry.put("openTunnels", backend.openTunnels());
 			}
+		}
+		Map<String, ?> engines = this.engines.get();
+		if (!engines.isEmpty()) {
+			status.put("engines", engines);
 		}
 		return status;
 	}

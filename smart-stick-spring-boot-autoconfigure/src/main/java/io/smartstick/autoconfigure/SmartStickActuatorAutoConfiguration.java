@@ -9,6 +9,7 @@ import io.smartstick.actuate.SmartStickHealthIndicator;
 import io.smartstick.balancer.Pool;
 import io.smartstick.balancer.Pools;
 import io.smartstick.config.SmartStickProperties;
+import io.smartstick.fast.EngineChoices;
 import io.smartstick.health.BackendHealthChecks;
 import io.smartstick.status.LoadBalancerStatus;
 
@@ -53,10 +54,18 @@ public class SmartStickActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		SmartStickEndpoint smartStickEndpoint(Pools pools, HealthCheckTracker checks,
 				ObjectProvider<LoadBalancerStatus> status, SmartStickProperties properties,
-				BackendHealthChecks healthChecks) {
+				BackendHealthChecks healthChecks, ObjectProvider<EngineChoices> engines) {
 			return new SmartStickEndpoint(status.getIfAvailable(
 					() -> new LoadBalancerStatus(pools, properties.getStrategy(), healthChecks::isCustom)),
-					pools, checks);
+					pools, checks, () -> describe(engines.getIfAvailable()));
+		}
+
+		private static Map<String, Object> describe(EngineChoices choices) {
+			Map<String, Object> engines = new LinkedHashMap<>();
+			if (choices != null) {
+				choices.all().forEach((pool, choice) -> engines.put(pool, choice.describe()));
+			}
+			return engines;
 		}
 
 	}

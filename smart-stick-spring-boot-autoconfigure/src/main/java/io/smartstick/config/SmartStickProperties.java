@@ -69,6 +69,20 @@ public class SmartStickProperties {
 
 	private final Reload reload = new Reload();
 
+	/**
+	 * Engine serving the default pool and every pool that sets none: auto (fast for a
+	 * pool without Gateway filters, unless the application has WebFilters of its own),
+	 * gateway (a Spring Cloud Gateway route) or fast (smart-stick's own Reactor Netty
+	 * handler, beneath WebFlux).
+	 */
+	private Engine engine = Engine.AUTO;
+
+	/**
+	 * Whether pools may be served by the fast engine although the application has
+	 * WebFilters of its own (Spring Security's, say), which the fast engine bypasses.
+	 */
+	private boolean engineIgnoreWebFilters = false;
+
 	private final Health health = new Health();
 
 	private final Sticky sticky = new Sticky();
@@ -80,8 +94,6 @@ public class SmartStickProperties {
 	private final Alerts alerts = new Alerts();
 
 	private final HealthIndicator healthIndicator = new HealthIndicator();
-
-	private final GatewayOptimizations gatewayOptimizations = new GatewayOptimizations();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -137,6 +149,22 @@ public class SmartStickProperties {
 
 	public Reload getReload() {
 		return this.reload;
+	}
+
+	public Engine getEngine() {
+		return this.engine;
+	}
+
+	public void setEngine(Engine engine) {
+		this.engine = engine;
+	}
+
+	public boolean isEngineIgnoreWebFilters() {
+		return this.engineIgnoreWebFilters;
+	}
+
+	public void setEngineIgnoreWebFilters(boolean engineIgnoreWebFilters) {
+		this.engineIgnoreWebFilters = engineIgnoreWebFilters;
 	}
 
 	public Health getHealth() {
@@ -235,29 +263,26 @@ public class SmartStickProperties {
 		return this.healthIndicator;
 	}
 
-	public GatewayOptimizations getGatewayOptimizations() {
-		return this.gatewayOptimizations;
-	}
-
 	/**
-	 * The beans that replace or re-order Spring Cloud Gateway's own for speed.
+	 * Engines that serve a pool's requests.
 	 */
-	public static class GatewayOptimizations {
+	public enum Engine {
 
 		/**
-		 * Whether to put smart-stick's single-pass header and request URL filters in place
-		 * of Gateway's (same output, less work) and look the pools' routes up before other
-		 * handler mappings when no handler of the application's own could be shadowed.
+		 * The fast engine when nothing needs Gateway (no Gateway filters on the pool, no
+		 * WebFilters of the application's own), Gateway otherwise.
 		 */
-		private boolean enabled = true;
+		AUTO,
 
-		public boolean isEnabled() {
-			return this.enabled;
-		}
+		/**
+		 * A Spring Cloud Gateway route with smart-stick's filters.
+		 */
+		GATEWAY,
 
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
+		/**
+		 * smart-stick's own Reactor Netty handler, beneath WebFlux.
+		 */
+		FAST
 
 	}
 
@@ -312,6 +337,10 @@ public class SmartStickProperties {
 		private List<String> filters = new ArrayList<>();
 
 		private final Discovery discovery = new Discovery();
+		/**
+		 * Engine serving this pool: auto, gateway or fast. Defaults to smartstick.engine.
+		 */
+		private Engine engine;
 
 		private final Health health = new Health();
 
@@ -361,6 +390,14 @@ public class SmartStickProperties {
 
 		public void setStrategy(String strategy) {
 			this.strategy = strategy;
+		}
+
+		public Engine getEngine() {
+			return this.engine;
+		}
+
+		public void setEngine(Engine engine) {
+			this.engine = engine;
 		}
 
 		public List<String> getFilters() {

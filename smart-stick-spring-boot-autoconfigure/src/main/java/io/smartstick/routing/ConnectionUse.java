@@ -19,12 +19,12 @@ import org.springframework.cloud.gateway.route.Route;
  *
  * @author smart-stick
  */
-final class ConnectionUse {
+public final class ConnectionUse {
 
 	/**
 	 * Key of the exchange's {@code ConnectionUse} in the Reactor context.
 	 */
-	static final String CONTEXT_KEY = ConnectionUse.class.getName();
+	public static final String CONTEXT_KEY = ConnectionUse.class.getName();
 
 	private static final AttributeKey<Boolean> CARRIED_REQUEST = AttributeKey.valueOf(ConnectionUse.class,
 			"carriedRequest");
@@ -42,7 +42,7 @@ final class ConnectionUse {
 	 * Start an attempt.
 	 * @param fresh whether it must go out on a connection of its own, closed after it
 	 */
-	void begin(boolean fresh) {
+	public void begin(boolean fresh) {
 		this.bound = false;
 		this.reused = false;
 		this.fresh = fresh;
@@ -53,21 +53,21 @@ final class ConnectionUse {
 	 * the attempt failed while connecting or acquiring a pooled connection, so nothing
 	 * was written.
 	 */
-	boolean bound() {
+	public boolean bound() {
 		return this.bound;
 	}
 
 	/**
 	 * Whether that connection had carried an earlier request (taken from the pool).
 	 */
-	boolean reused() {
+	public boolean reused() {
 		return this.reused;
 	}
 
 	/**
 	 * Whether the attempt was the repeat on a fresh connection.
 	 */
-	boolean fresh() {
+	public boolean fresh() {
 		return this.fresh;
 	}
 
@@ -89,7 +89,7 @@ final class ConnectionUse {
 	 * {@code ConnectionUse}, if any
 	 * @param connection the connection
 	 */
-	static void requestPrepared(HttpClientRequest request, Connection connection) {
+	public static void requestPrepared(HttpClientRequest request, Connection connection) {
 		Channel channel = connection.channel();
 		// only this channel's event loop reads and writes the mark: no atomic operation needed
 		Attribute<Boolean> carried = channel.attr(CARRIED_REQUEST);

@@ -11,11 +11,15 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * @author smart-stick
  */
-final class ExcludedPaths {
+public final class ExcludedPaths {
 
 	private final String[] paths;
 
-	ExcludedPaths(List<String> paths) {
+	/**
+	 * Create the excluded paths.
+	 * @param paths each excluded path, with everything below it
+	 */
+	public ExcludedPaths(List<String> paths) {
 		this.paths = paths.stream()
 			.filter((path) -> path != null && !path.isEmpty())
 			.map((path) -> (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path)
@@ -32,7 +36,7 @@ final class ExcludedPaths {
 	 * @param path a path or path pattern
 	 * @return whether every path it stands for is excluded
 	 */
-	boolean covers(String path) {
+	public boolean covers(String path) {
 		for (String excluded : this.paths) {
 			if ("/".equals(excluded) || (path.startsWith(excluded)
 					&& (path.length() == excluded.length() || path.charAt(excluded.length()) == '/'))) {

@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @author smart-stick
  */
-final class JsonErrorBody {
+public final class JsonErrorBody {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -22,7 +22,7 @@ final class JsonErrorBody {
 	 * @param message the message, as the client is to read it
 	 * @return {@code {"error":message}}
 	 */
-	static byte[] of(String message) {
+	public static byte[] of(String message) {
 		return mapper.writeValueAsBytes(Map.of("error", message));
 	}
 

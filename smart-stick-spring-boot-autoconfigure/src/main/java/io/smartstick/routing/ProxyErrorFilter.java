@@ -2,7 +2,6 @@ package io.smartstick.routing;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -27,7 +26,6 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -76,9 +74,6 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	private static final Log logger = LogFactory.getLog(ProxyErrorFilter.class);
 
 	private static final byte[] NO_BACKEND_BODY = JsonErrorBody.of("No healthy backends available.");
-
-	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
 	private final BackendRegistry registry;
 
@@ -154,7 +149,7 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 			return answer(exchange, previous.error(), previous.failure(), previous.backend());
 		}
 		ServerHttpRequest request = exchange.getRequest();
-		if (backend != null && mayBeKeepAliveRace(failure, use)) {
+		if (backend != null && RetryRules.mayBeKeepAliveRace(failure, use)) {
 			if (failure.neverSent() || isReplayable(request)) {
 				logger.debug("Repeating " + request.getMethod() + " " + request.getPath() + " on a fresh connection to"
 						+ " backend " + backend.idValue() + " after its pooled connection failed: " + failure.cause());
@@ -185,16 +180,6 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	}
 
 	/**
-	 * Whether a failure may be the keep-alive race, not yet met with a fresh connection:
-	 * the request failed before any response on a connection from the pool, or a
-	 * connection was lost before any of the request was written to it.
-	 */
-	private static boolean mayBeKeepAliveRace(ProxyFailure failure, ConnectionUse use) {
-		return !use.fresh() && (failure == ProxyFailure.NOT_SENT
-				|| (failure == ProxyFailure.RESET_BEFORE_RESPONSE && use.reused()));
-	}
-
-	/**
 	 * Start the next attempt once the failed one is entirely over. Gateway's
 	 * response-writing filter cleans up a failed attempt only after its error signal has
 	 * passed through here, closing whatever backend connection the exchange then holds:
@@ -215,21 +200,13 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	}
 
 	private static boolean isRetryable(ProxyFailure failure, ServerHttpRequest request) {
-		if (failure.neverSent()) {
-			return true;
-		}
-		return (failure == ProxyFailure.RESET_BEFORE_RESPONSE || failure == ProxyFailure.RESET_DURING_RESPONSE)
-				&& isReplayable(request);
+		return RetryRules.isRetryable(failure, isReplayable(request));
 	}
 
-	/**
-	 * Whether a request that may have reached a backend can be sent again: idempotent and
-	 * without a body.
-	 */
 	private static boolean isReplayable(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();
-		boolean hasBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-		return IDEMPOTENT.contains(request.getMethod()) && !hasBody;
+		return RetryRules.isReplayable(request.getMethod().name(), headers.getContentLength(),
+				headers.containsHeader(HttpHeaders.TRANSFER_ENCODING));
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 
 import io.netty.channel.ChannelException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.channel.AbortedException;
 
 import org.springframework.http.HttpStatus;
@@ -13,13 +14,13 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * How a proxied request failed, which decides whether the backend is taken down and
- * whether the request may be retried. Told apart by the types in the exception's cause
+ * whether the request may be retried, on either engine. Told apart by the types in the exception's cause
  * chain and by how far the attempt got (whether a connection was given the request,
  * whether the response had started), never by message text.
  *
  * @author smart-stick
  */
-enum ProxyFailure {
+public enum ProxyFailure {
 
 	/**
 	 * The backend could not be connected to (refused, connect timeout, unresolvable):
@@ -75,7 +76,11 @@ enum ProxyFailure {
 		this.cause = cause;
 	}
 
-	String cause() {
+	/**
+	 * Return the cause as logged and reported, such as {@code connection refused}.
+	 * @return the cause
+	 */
+	public String cause() {
 		return this.cause;
 	}
 
@@ -83,7 +88,7 @@ enum ProxyFailure {
 	 * Whether the failure is the backend's or its connection's, which passive detection
 	 * takes as a sign that the backend is down.
 	 */
-	boolean isTransport() {
+	public boolean isTransport() {
 		return this == NOT_REACHED || this == RESET_BEFORE_RESPONSE || this == RESET_DURING_RESPONSE;
 	}
 
@@ -91,7 +96,7 @@ enum ProxyFailure {
 	 * Whether nothing of the request was written to any backend, so that it can be sent
 	 * again whatever its method.
 	 */
-	boolean neverSent() {
+	public boolean neverSent() {
 		return this == NOT_REACHED || this == NOT_SENT || this == NO_CONNECTION;
 	}
 
@@ -103,7 +108,7 @@ enum ProxyFailure {
 	 * @param responseStarted whether the backend's response headers had been received
 	 * @return the kind of failure
 	 */
-	static ProxyFailure of(Throwable ex, boolean bound, boolean responseStarted) {
+	public static ProxyFailure of(Throwable ex, boolean bound, boolean responseStarted) {
 		if (ex instanceof ResponseStatusException status
 				&& status.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
 			return TIMEOUT;
@@ -115,6 +120,10 @@ enum ProxyFailure {
 					|| cause instanceof UnresolvedAddressException) {
 				// includes Netty's ConnectTimeoutException and its native transport's connect errors
 				return NOT_REACHED;
+			}
+			if (cause instanceof ReadTimeoutException) {
+				// the HTTP client's own response timeout (the fast engine's; Gateway maps it to 504 itself)
+				return TIMEOUT;
 			}
 			if (isPoolFailure(cause)) {
 				return NO_CONNECTION;

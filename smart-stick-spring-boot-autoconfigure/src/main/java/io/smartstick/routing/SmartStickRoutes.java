@@ -1,13 +1,9 @@
 package io.smartstick.routing;
 
-import java.util.List;
-
 import io.smartstick.balancer.Backend;
 
-import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.context.ApplicationContext;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -53,19 +49,6 @@ public final class SmartStickRoutes {
 	public static boolean isSmartStickRoute(ServerWebExchange exchange) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		return route != null && isPoolRoute(route);
-	}
-
-	/**
-	 * Build the handler mapping that looks the pools' routes up before the others when no
-	 * handler of the application's own could be shadowed.
-	 * @param gateway Gateway's handler mapping
-	 * @param excludedPathPrefixes path prefixes served by the load balancer itself
-	 * @param context the context whose handler mappings are checked once it is refreshed
-	 * @return the handler mapping
-	 */
-	public static RouteFirstHandlerMapping routeFirstHandlerMapping(RoutePredicateHandlerMapping gateway,
-			List<String> excludedPathPrefixes, ApplicationContext context) {
-		return new RouteFirstHandlerMapping(gateway, new ExcludedPaths(excludedPathPrefixes), context);
 	}
 
 }

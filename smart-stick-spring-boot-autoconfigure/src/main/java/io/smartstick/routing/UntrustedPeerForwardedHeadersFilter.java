@@ -131,11 +131,30 @@ public class UntrustedPeerForwardedHeadersFilter implements HttpHeadersFilter, O
 				return null;
 			}
 			// trusts every peer: nothing that arrived is left to append to
-			fresh = SinglePassXForwardedHeadersFilter.withSettingsOf(settings,
-					SinglePassXForwardedHeadersFilter.TRUST_ALL);
+			fresh = trustingEveryPeer(settings);
 			this.freshXForwarded = fresh;
 		}
 		return fresh;
+	}
+
+	/**
+	 * Gateway's own filter with the same settings, trusting every peer.
+	 */
+	private static XForwardedHeadersFilter trustingEveryPeer(XForwardedHeadersFilter settings) {
+		XForwardedHeadersFilter filter = new XForwardedHeadersFilter(".*");
+		filter.setOrder(settings.getOrder());
+		filter.setEnabled(settings.isEnabled());
+		filter.setForEnabled(settings.isForEnabled());
+		filter.setHostEnabled(settings.isHostEnabled());
+		filter.setPortEnabled(settings.isPortEnabled());
+		filter.setProtoEnabled(settings.isProtoEnabled());
+		filter.setPrefixEnabled(settings.isPrefixEnabled());
+		filter.setForAppend(settings.isForAppend());
+		filter.setHostAppend(settings.isHostAppend());
+		filter.setPortAppend(settings.isPortAppend());
+		filter.setProtoAppend(settings.isProtoAppend());
+		filter.setPrefixAppend(settings.isPrefixAppend());
+		return filter;
 	}
 
 	private static boolean isForwardingHeader(String name) {

@@ -11,7 +11,7 @@ import io.smartstick.observe.SmartStickObserver;
  *
  * @author smart-stick
  */
-final class InFlight {
+public final class InFlight {
 
 	private final Backend backend;
 
@@ -25,13 +25,23 @@ final class InFlight {
 	/** 1 once ended; a field updater instead of an AtomicBoolean spares an object per request. */
 	private volatile int ended;
 
-	InFlight(Backend backend, SmartStickObserver observer) {
+	/**
+	 * Count an exchange against its backend from now on.
+	 * @param backend the backend
+	 * @param observer told once the exchange ends
+	 */
+	public InFlight(Backend backend, SmartStickObserver observer) {
 		this.backend = backend;
 		this.observer = observer;
 		backend.started();
 	}
 
-	void end(int status, ExchangeOutcome outcome) {
+	/**
+	 * End the count, the first time only.
+	 * @param status the status answered, 0 when none was
+	 * @param outcome how the exchange ended
+	 */
+	public void end(int status, ExchangeOutcome outcome) {
 		if (ENDED.compareAndSet(this, 0, 1)) {
 			this.backend.completed();
 			this.observer.exchangeEnded(this.backend, status, outcome, System.nanoTime() - this.start);

@@ -60,7 +60,21 @@ public class StickyCookieWriter {
 	 * @return the header value
 	 */
 	public String cookie(Backend backend, ServerHttpRequest request) {
-		boolean secure = isSecure(request);
+		boolean overHttps = request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme());
+		return cookie(backend, overHttps, request.getHeaders().getFirst(FORWARDED_PROTO), request.getRemoteAddress());
+	}
+
+	/**
+	 * Return the {@code Set-Cookie} header value assigning the client to the backend, from
+	 * plain facts of the request being answered (for engines without WebFlux requests).
+	 * @param backend the backend
+	 * @param overHttps whether the request came to this load balancer over https
+	 * @param forwardedProto the request's first {@code X-Forwarded-Proto}, or {@code null}
+	 * @param remote the peer's address, or {@code null} when unknown
+	 * @return the header value
+	 */
+	public String cookie(Backend backend, boolean overHttps, String forwardedProto, InetSocketAddress remote) {
+		boolean secure = isSecure(overHttps, forwardedProto, remote);
 		// the header depends only on the backend and the Secure flag: built once, then reused
 		Map<Backend, String> cache = secure ? this.secureCookies : this.plainCookies;
 		String cookie = cache.get(backend);
@@ -86,23 +100,18 @@ public class StickyCookieWriter {
 		return cookie.build().toString();
 	}
 
-	private boolean isSecure(ServerHttpRequest request) {
+	private boolean isSecure(boolean overHttps, String forwardedProto, InetSocketAddress remote) {
 		return switch (this.settings.secure()) {
 			case ALWAYS -> true;
 			case NEVER -> false;
-			case AUTO -> cameOverHttps(request);
+			case AUTO -> overHttps || forwardedHttps(forwardedProto, remote);
 		};
 	}
 
-	private boolean cameOverHttps(ServerHttpRequest request) {
-		if (request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme())) {
-			return true;
-		}
-		String forwardedProto = request.getHeaders().getFirst(FORWARDED_PROTO);
+	private boolean forwardedHttps(String forwardedProto, InetSocketAddress remote) {
 		if (forwardedProto == null) {
 			return false;
 		}
-		InetSocketAddress remote = request.getRemoteAddress();
 		if (remote == null || remote.getAddress() == null
 				|| !this.trustedProxies.matcher(remote.getAddress().getHostAddress()).matches()) {
 			return false;

@@ -88,7 +88,9 @@ class SmartStickActuatorIntegrationTests {
 		String body = get("/actuator/smartstick");
 		JsonNode status = json.readTree(body);
 		assertThat(status.propertyNames()).containsExactly("timestamp", "strategy", "total", "healthy", "unhealthy",
-				"backends");
+				"backends", "engines");
+		assertThat(status.get("engines").get("default").propertyNames()).containsExactly("engine", "configured",
+				"reason");
 		assertThat(status.get("total").asInt()).isEqualTo(2);
 		assertThat(status.get("healthy").asInt()).isEqualTo(2);
 		JsonNode first = status.get("backends").get(0);

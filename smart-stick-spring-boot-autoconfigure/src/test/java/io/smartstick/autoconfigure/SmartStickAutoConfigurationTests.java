@@ -9,11 +9,6 @@ import io.smartstick.balancer.BalancingStrategy;
 import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.observe.Assignment;
 import io.smartstick.routing.ProxyErrorFilter;
-import io.smartstick.routing.RouteFirstHandlerMapping;
-import io.smartstick.routing.SinglePassRemoveForwardedHeadersFilter;
-import io.smartstick.routing.SinglePassRemoveHopByHopHeadersFilter;
-import io.smartstick.routing.SinglePassRouteToRequestUrlFilter;
-import io.smartstick.routing.SinglePassXForwardedHeadersFilter;
 import io.smartstick.status.LoadBalancerStatus;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieCodec;
@@ -33,7 +28,6 @@ import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayReactiveLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
-import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -56,7 +50,7 @@ class SmartStickAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SmartStickAutoConfiguration.class,
-				SmartStickGatewayAutoConfiguration.class, SmartStickGatewayOptimizationsAutoConfiguration.class,
+				SmartStickGatewayAutoConfiguration.class,
 				SmartStickHealthAutoConfiguration.class,
 				SmartStickStatusAutoConfiguration.class,
 				GatewayAutoConfiguration.class, GatewayReactiveLoadBalancerClientAutoConfiguration.class,
@@ -77,9 +71,8 @@ class SmartStickAutoConfigurationTests {
 			assertThat(poolFilters(context)).hasAtLeastOneElementOfType(StickySessionFilter.class)
 				.hasAtLeastOneElementOfType(ProxyErrorFilter.class);
 			assertThat(context).doesNotHaveBean(StickySessionFilter.class);
-			assertThat(context).hasSingleBean(RouteFirstHandlerMapping.class);
-			assertThat(context.getBean(RouteToRequestUrlFilter.class))
-				.isInstanceOf(SinglePassRouteToRequestUrlFilter.class);
+			assertThat(context.getBean(RouteToRequestUrlFilter.class).getClass())
+				.isEqualTo(RouteToRequestUrlFilter.class);
 			assertThat(context).hasBean("smartStickStatusRouterFunction");
 			RouterFunction<?> status = context.getBean("smartStickStatusRouterFunction", RouterFunction.class);
 			assertThat(routes(status, "/_lb/health")).isTrue();
@@ -102,41 +95,20 @@ class SmartStickAutoConfigurationTests {
 	}
 
 	@Test
-	void gatewaysXForwardedFilterIsReplacedWithTheSinglePassOneKeepingItsSettings() {
+	void gatewaysOwnHeaderFiltersAreLeftInPlaceWithTheirSettings() {
 		this.runner
 			.withPropertyValues("spring.cloud.gateway.server.webflux.trusted-proxies=10\\..*",
 					"spring.cloud.gateway.server.webflux.x-forwarded.for-append=false",
-					"spring.cloud.gateway.server.webflux.x-forwarded.host-enabled=false",
-					"spring.cloud.gateway.server.webflux.x-forwarded.order=7")
+					"spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=X-Drop")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				XForwardedHeadersFilter filter = context.getBean(XForwardedHeadersFilter.class);
-				assertThat(filter).isInstanceOf(SinglePassXForwardedHeadersFilter.class);
-				assertThat(filter.isForAppend()).isFalse();
-				assertThat(filter.isHostEnabled()).isFalse();
-				assertThat(filter.isProtoAppend()).isTrue();
-				assertThat(filter.getOrder()).isEqualTo(7);
+				XForwardedHeadersFilter xForwarded = context.getBean(XForwardedHeadersFilter.class);
+				assertThat(xForwarded.getClass()).isEqualTo(XForwardedHeadersFilter.class);
+				assertThat(xForwarded.isForAppend()).isFalse();
+				RemoveHopByHopHeadersFilter hopByHop = context.getBean(RemoveHopByHopHeadersFilter.class);
+				assertThat(hopByHop.getClass()).isEqualTo(RemoveHopByHopHeadersFilter.class);
+				assertThat(hopByHop.getHeaders()).containsExactly("x-drop");
 			});
-	}
-
-	@Test
-	void gatewaysHopByHopFilterIsReplacedWithTheSinglePassOneKeepingItsSettings() {
-		this.runner.withPropertyValues("spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=X-Drop")
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				RemoveHopByHopHeadersFilter filter = context.getBean(RemoveHopByHopHeadersFilter.class);
-				assertThat(filter).isInstanceOf(SinglePassRemoveHopByHopHeadersFilter.class);
-				assertThat(filter.getHeaders()).containsExactly("x-drop");
-			});
-	}
-
-	@Test
-	void gatewaysForwardedRemovingFilterIsReplacedWithTheSinglePassOne() {
-		this.runner.run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(RemoveForwardedHeadersFilter.class))
-				.isInstanceOf(SinglePassRemoveForwardedHeadersFilter.class);
-		});
 	}
 
 	@Test
@@ -212,18 +184,6 @@ class SmartStickAutoConfigurationTests {
 			// the signed value of the user's codec is honoured, the plain id is not
 			assertThat(selector.select(codec.encode(backend)).assignment()).isEqualTo(Assignment.KEPT);
 			assertThat(selector.select("0").assignment()).isEqualTo(Assignment.NEW);
-		});
-	}
-
-	@Test
-	void gatewayOptimizationsCanBeTurnedOffLeavingGatewayAsItIs() {
-		this.runner.withPropertyValues("smartstick.gateway-optimizations.enabled=false").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(RouteFirstHandlerMapping.class);
-			assertThat(context.getBean(RouteToRequestUrlFilter.class).getClass())
-				.isEqualTo(RouteToRequestUrlFilter.class);
-			assertThat(context).doesNotHaveBean(SinglePassRemoveHopByHopHeadersFilter.class);
-			assertThat(poolFilters(context)).hasAtLeastOneElementOfType(StickySessionFilter.class);
 		});
 	}
 
@@ -325,7 +285,6 @@ class SmartStickAutoConfigurationTests {
 		assertThat(context).doesNotHaveBean(StickyCookieCodec.class);
 		assertThat(context).doesNotHaveBean(StickySessionFilter.class);
 		assertThat(context).doesNotHaveBean(ProxyErrorFilter.class);
-		assertThat(context).doesNotHaveBean(RouteFirstHandlerMapping.class);
 		assertThat(context).doesNotHaveBean("smartStickRouteLocator");
 		assertThat(context).doesNotHaveBean("smartStickStatusRouterFunction");
 	}

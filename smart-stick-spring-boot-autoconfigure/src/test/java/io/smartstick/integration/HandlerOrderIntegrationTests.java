@@ -1,6 +1,6 @@
 package io.smartstick.integration;
 
-import io.smartstick.routing.RouteFirstHandlerMapping;
+import io.smartstick.fast.EngineChoices;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which handler serves a request: the load balancer's own endpoints (Actuator, status),
- * the application's handlers, or the proxy route, whether the route is looked up first
- * (nothing of the application's own to shadow) or last.
+ * the application's handlers, or the pool, whether the pool is served ahead of WebFlux by
+ * the fast engine (nothing of the application's own to shadow) or by Gateway's route,
+ * after the application's handlers.
  */
 class HandlerOrderIntegrationTests {
 
@@ -54,12 +55,14 @@ class HandlerOrderIntegrationTests {
 		int port;
 
 		@Autowired
-		RouteFirstHandlerMapping routeFirst;
+		EngineChoices engines;
 
 		@Test
-		void routeIsLookedUpFirstAndTheLoadBalancersOwnEndpointsStillAnswer() {
-			assertThat(this.routeFirst.isRouteFirst()).isTrue();
+		void poolIsServedAheadOfWebFluxAndTheLoadBalancersOwnEndpointsStillAnswer() {
 			servesEveryoneItsOwn(LoadBalancerTests.client(this.port));
+			// auto, or the engine the build's second run sets for every test
+			assertThat(this.engines.find("default").engine())
+				.isEqualTo("gateway".equals(System.getProperty("smartstick.engine")) ? "gateway" : "fast");
 		}
 
 	}
@@ -67,14 +70,14 @@ class HandlerOrderIntegrationTests {
 	@Nested
 	@SpringBootTest(classes = { TestApplication.class, ApplicationHandlers.class },
 			webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-			properties = "management.endpoints.web.exposure.include=health,smartstick")
+			properties = { "management.endpoints.web.exposure.include=health,smartstick", "smartstick.engine=auto" })
 	class ApplicationHandlersOfItsOwn {
 
 		@LocalServerPort
 		int port;
 
 		@Autowired
-		RouteFirstHandlerMapping routeFirst;
+		EngineChoices engines;
 
 		@Test
 		void applicationHandlersComeFirstAndTheRestIsProxied() {
@@ -82,7 +85,9 @@ class HandlerOrderIntegrationTests {
 			client.get().uri("/hello").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("controller");
 			client.get().uri("/fn").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("function");
 			servesEveryoneItsOwn(client);
-			assertThat(this.routeFirst.isRouteFirst()).isFalse();
+			// auto leaves the pool to Gateway, which looks the application's handlers up first
+			assertThat(this.engines.find("default").engine()).isEqualTo("gateway");
+			assertThat(this.engines.find("default").reason()).contains("handler mapping");
 		}
 
 	}
