@@ -228,7 +228,7 @@ public final class FastProxy {
 				}
 			}
 			headers.set(BACKEND_ID_HEADER, backend.idValue());
-			if (selection.assignment().issuesCookie()) {
+			if (selection.issuesCookie()) {
 				headers.add(HttpHeaderNames.SET_COOKIE, cookie(backend));
 			}
 		}
