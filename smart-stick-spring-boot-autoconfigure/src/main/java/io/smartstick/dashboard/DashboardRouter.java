@@ -1,0 +1,99 @@
+package io.smartstick.dashboard;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Serves the dashboard under its path (by default {@code /_lb/}): the page, its script and
+ * style sheet from the jar, and the event stream ({@code events}). The path without its
+ * trailing slash redirects to it. Every answer forbids framing and sniffing, and the page
+ * runs under a Content-Security-Policy that allows only its own script, style sheet and
+ * stream: no inline script or style, nothing from another origin.
+ *
+ * @author smart-stick
+ */
+public final class DashboardRouter {
+
+	/**
+	 * The page's Content-Security-Policy.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+	private static final String ASSETS = "io/smartstick/dashboard/static/";
+
+	private DashboardRouter() {
+	}
+
+	/**
+	 * Create the router function.
+	 * @param path the dashboard's path, starting and ending with {@code /}
+	 * @param sampler the source of the event stream
+	 * @return the router function
+	 */
+	public static RouterFunction<ServerResponse> routerFunction(String path, DashboardSampler sampler) {
+		byte[] page = load("index.html");
+		byte[] script = load("dashboard.js");
+		byte[] style = load("dashboard.css");
+		RouterFunction<ServerResponse> routes = RouterFunctions
+			.route(RequestPredicates.GET(path), (request) -> asset(page, MediaType.TEXT_HTML))
+			.andRoute(RequestPredicates.GET(path + "dashboard.js"),
+					(request) -> asset(script, MediaType.valueOf("text/javascript")))
+			.andRoute(RequestPredicates.GET(path + "dashboard.css"),
+					(request) -> asset(style, MediaType.valueOf("text/css")))
+			.andRoute(RequestPredicates.GET(path + "events"), (request) -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.cacheControl(CacheControl.noStore())
+				.headers(DashboardRouter::secure)
+				// tells buffering proxies in front (nginx) to pass every event on at once
+				.header("X-Accel-Buffering", "no")
+				.body(BodyInserters.fromServerSentEvents(sampler.events())));
+		String bare = path.substring(0, path.length() - 1);
+		if (!bare.isEmpty()) {
+			routes = routes.andRoute(RequestPredicates.GET(bare),
+					(request) -> ServerResponse.permanentRedirect(URI.create(path)).build());
+		}
+		return routes;
+	}
+
+	private static Mono<ServerResponse> asset(byte[] body, MediaType type) {
+		return ServerResponse.ok()
+			.contentType(new MediaType(type, StandardCharsets.UTF_8))
+			.cacheControl(CacheControl.noCache())
+			.headers(DashboardRouter::secure)
+			.bodyValue(body);
+	}
+
+	private static void secure(HttpHeaders headers) {
+		headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+		headers.set("X-Content-Type-Options", "nosniff");
+		headers.set("X-Frame-Options", "DENY");
+		headers.set("Referrer-Policy", "no-referrer");
+	}
+
+	private static byte[] load(String name) {
+		try (InputStream in = new ClassPathResource(ASSETS + name, DashboardRouter.class.getClassLoader())
+			.getInputStream()) {
+			return in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Dashboard asset " + ASSETS + name + " is missing from the jar", ex);
+		}
+	}
+
+}
