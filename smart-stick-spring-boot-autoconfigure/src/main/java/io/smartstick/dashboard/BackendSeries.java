@@ -97,10 +97,12 @@ final class BackendSeries {
 			double seconds = Math.max(now - this.times[previous], 1) / 1e9;
 			long errorsNow = errorTotal - this.errors[previous];
 			int point = (index - 1) % this.points;
-			this.rps[point] = (float) ((requestTotal - this.requests[previous]) / seconds);
+			// rounded, as the points are sent as JSON
+			this.rps[point] = Math.round((requestTotal - this.requests[previous]) / seconds * 100) / 100f;
 			Double p99 = LatencyBuckets.percentileMillis(scratch, endedNow, 0.99);
-			this.p99[point] = (p99 != null) ? p99.floatValue() : Float.NaN;
-			this.errorRate[point] = (endedNow > 0) ? (float) errorsNow / endedNow : Float.NaN;
+			this.p99[point] = (p99 != null) ? Math.round(p99 * 100) / 100f : Float.NaN;
+			this.errorRate[point] = (endedNow > 0) ? Math.round((double) errorsNow / endedNow * 10000) / 10000f
+					: Float.NaN;
 		}
 		this.next = index + 1;
 		this.size = Math.min(this.size + 1, ring);
@@ -165,12 +167,13 @@ final class BackendSeries {
 	}
 
 	/**
-	 * Return a latency percentile over the last minute.
-	 * @param percentile such as 0.5
+	 * Return latency percentiles over the last minute.
+	 * @param percentiles such as 0.5 and 0.99
 	 * @param scratch an array of {@link LatencyBuckets#COUNT} to work in
-	 * @return the latency in milliseconds, or {@code null} when no exchange ended
+	 * @return the latency in milliseconds of each percentile, each {@code null} when no
+	 * exchange ended
 	 */
-	Double latency(double percentile, long[] scratch) {
+	Double[] latency(long[] scratch, double... percentiles) {
 		Arrays.fill(scratch, 0);
 		long total = 0;
 		for (long[] counts : this.slots) {
@@ -179,7 +182,11 @@ final class BackendSeries {
 				total += counts[i];
 			}
 		}
-		return LatencyBuckets.percentileMillis(scratch, total, percentile);
+		Double[] latencies = new Double[percentiles.length];
+		for (int i = 0; i < percentiles.length; i++) {
+			latencies[i] = LatencyBuckets.percentileMillis(scratch, total, percentiles[i]);
+		}
+		return latencies;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.smartstick.balancer.AdminState;
@@ -65,6 +66,8 @@ public class DashboardSampler implements SmartLifecycle {
 
 	private final long[] scratch = new long[LatencyBuckets.COUNT];
 
+	private final AtomicBoolean changePending = new AtomicBoolean();
+
 	private volatile Disposable ticks;
 
 	/**
@@ -91,6 +94,7 @@ public class DashboardSampler implements SmartLifecycle {
 		for (Backend backend : pools.allBackends()) {
 			this.series.put(backend, new BackendSeries(points, slotNanos));
 		}
+		changes.onChange(this::changed);
 	}
 
 	@Override
@@ -136,15 +140,35 @@ public class DashboardSampler implements SmartLifecycle {
 	 * Sample every backend and offer the update to the open dashboards.
 	 */
 	void tick() {
+		publish(true);
+	}
+
+	/**
+	 * Offer the open dashboards an update at once when a backend changed state, rather
+	 * than at the next sample: one update for a burst of changes, built off the thread
+	 * that published the change.
+	 */
+	private void changed() {
+		if (this.changePending.compareAndSet(false, true)) {
+			this.scheduler.schedule(() -> {
+				this.changePending.set(false);
+				publish(false);
+			});
+		}
+	}
+
+	private void publish(boolean sample) {
 		try {
 			String update;
 			synchronized (this.monitor) {
-				long now = System.nanoTime();
-				for (Map.Entry<Backend, BackendSeries> entry : this.series.entrySet()) {
-					Backend backend = entry.getKey();
-					entry.getValue().sample(now, backend.requests(), this.traffic.traffic(backend), this.scratch);
+				if (sample) {
+					long now = System.nanoTime();
+					for (Map.Entry<Backend, BackendSeries> entry : this.series.entrySet()) {
+						Backend backend = entry.getKey();
+						entry.getValue().sample(now, backend.requests(), this.traffic.traffic(backend), this.scratch);
+					}
 				}
-				update = mapper.writeValueAsString(document(false));
+				update = mapper.writeValueAsString(document(false, sample));
 			}
 			this.stream.publish(update);
 		}
@@ -160,11 +184,15 @@ public class DashboardSampler implements SmartLifecycle {
 	 */
 	String snapshot() {
 		synchronized (this.monitor) {
-			return mapper.writeValueAsString(document(true));
+			return mapper.writeValueAsString(document(true, false));
 		}
 	}
 
-	private Map<String, Object> document(boolean full) {
+	/**
+	 * Build a snapshot ({@code full}: with what never changes and the sparklines' history)
+	 * or an update (with the newest sparkline point when {@code sampled}).
+	 */
+	private Map<String, Object> document(boolean full, boolean sampled) {
 		Map<String, Object> document = new LinkedHashMap<>();
 		document.put("time", System.currentTimeMillis());
 		if (full) {
@@ -178,14 +206,14 @@ public class DashboardSampler implements SmartLifecycle {
 		}
 		List<Map<String, Object>> pools = new ArrayList<>();
 		for (Pool pool : this.pools.all()) {
-			pools.add(pool(pool, full));
+			pools.add(pool(pool, full, sampled));
 		}
 		document.put("pools", pools);
 		document.put("changes", this.changes.latest());
 		return document;
 	}
 
-	private Map<String, Object> pool(Pool pool, boolean full) {
+	private Map<String, Object> pool(Pool pool, boolean full, boolean sampled) {
 		List<Map<String, Object>> backends = new ArrayList<>();
 		int up = 0;
 		int inFlight = 0;
@@ -198,7 +226,7 @@ public class DashboardSampler implements SmartLifecycle {
 			if (series == null) {
 				continue;
 			}
-			backends.add(backend(backend, series, full));
+			backends.add(backend(backend, series, full, sampled));
 			up += backend.isHealthy() ? 1 : 0;
 			inFlight += backend.activeConnections();
 			tunnels += backend.openTunnels();
@@ -223,7 +251,7 @@ public class DashboardSampler implements SmartLifecycle {
 		return entry;
 	}
 
-	private Map<String, Object> backend(Backend backend, BackendSeries series, boolean full) {
+	private Map<String, Object> backend(Backend backend, BackendSeries series, boolean full, boolean sampled) {
 		BackendHealth health = backend.health();
 		BackendTraffic.HealthChecks checks = this.traffic.traffic(backend).checks();
 		HealthSettings settings = backend.healthSettings();
@@ -245,8 +273,9 @@ public class DashboardSampler implements SmartLifecycle {
 		entry.put("inFlight", backend.activeConnections());
 		entry.put("websockets", backend.openTunnels());
 		entry.put("rps", round(series.requestRate()));
-		entry.put("p50", round(series.latency(0.5, this.scratch)));
-		entry.put("p99", round(series.latency(0.99, this.scratch)));
+		Double[] latency = series.latency(this.scratch, 0.5, 0.99);
+		entry.put("p50", round(latency[0]));
+		entry.put("p99", round(latency[1]));
 		Double errorRate = series.errorRate();
 		entry.put("errorRate", (errorRate != null) ? round4(errorRate) : null);
 		Map<String, Object> check = new LinkedHashMap<>();
@@ -259,7 +288,7 @@ public class DashboardSampler implements SmartLifecycle {
 			entry.put("history", series.history());
 		}
 		else {
-			entry.put("point", series.newestPoint());
+			entry.put("point", sampled ? series.newestPoint() : null);
 		}
 		return entry;
 	}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.smartstick.balancer.AdminState;
 import io.smartstick.balancer.Backend;
@@ -39,6 +40,8 @@ public class StateChanges implements ApplicationListener<ApplicationEvent> {
 	private final Map<Backend, Change> byBackend = new ConcurrentHashMap<>();
 
 	private final Instant started;
+
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create an empty memory of changes.
@@ -76,6 +79,17 @@ public class StateChanges implements ApplicationListener<ApplicationEvent> {
 			}
 			this.latest.addFirst(entry);
 		}
+		for (Runnable listener : this.listeners) {
+			listener.run();
+		}
+	}
+
+	/**
+	 * Add a listener told after each change is recorded.
+	 * @param listener the listener, which must be quick and never throw
+	 */
+	void onChange(Runnable listener) {
+		this.listeners.add(listener);
 	}
 
 	/**
