@@ -29,6 +29,10 @@ final class BackendSeries {
 
 	private final long[] slotStart = new long[SLOTS];
 
+	private final long[] slotTotals = new long[SLOTS];
+
+	private long previousEnded;
+
 	private int slot = -1;
 
 	/** Per point: time, request total, ended-exchange total, error total (rings). */
@@ -78,13 +82,19 @@ final class BackendSeries {
 		long endedTotal = traffic.latencyTotals(scratch);
 		long errorTotal = traffic.errors();
 		long[] current = currentSlot(now);
-		long endedNow = 0;
+		long endedNow = endedTotal - this.previousEnded;
+		this.previousEnded = endedTotal;
+		this.slotTotals[this.slot] += endedNow;
+		// no sum in this loop and a branch in it: HotSpot 17's C2 once crashed (TypeVect::xmeet,
+		// ShouldNotReachHere) vectorizing the earlier form, which summed the deltas as it went
 		for (int i = 0; i < scratch.length; i++) {
-			long delta = scratch[i] - this.previousLatency[i];
-			this.previousLatency[i] = scratch[i];
-			current[i] += delta;
+			long total = scratch[i];
+			long delta = total - this.previousLatency[i];
+			if (delta != 0) {
+				this.previousLatency[i] = total;
+				current[i] += delta;
+			}
 			scratch[i] = delta;
-			endedNow += delta;
 		}
 		int index = this.next;
 		int ring = this.points + 1;
@@ -112,6 +122,7 @@ final class BackendSeries {
 		if (this.slot < 0 || now - this.slotStart[this.slot] >= this.slotNanos) {
 			this.slot = (this.slot + 1) % SLOTS;
 			this.slotStart[this.slot] = now;
+			this.slotTotals[this.slot] = 0;
 			Arrays.fill(this.slots[this.slot], 0);
 		}
 		return this.slots[this.slot];
@@ -176,10 +187,11 @@ final class BackendSeries {
 	Double[] latency(long[] scratch, double... percentiles) {
 		Arrays.fill(scratch, 0);
 		long total = 0;
-		for (long[] counts : this.slots) {
+		for (int slot = 0; slot < SLOTS; slot++) {
+			long[] counts = this.slots[slot];
+			total += this.slotTotals[slot];
 			for (int i = 0; i < counts.length; i++) {
 				scratch[i] += counts[i];
-				total += counts[i];
 			}
 		}
 		Double[] latencies = new Double[percentiles.length];
