@@ -212,7 +212,7 @@
 		head.appendChild(totals);
 		section.appendChild(head);
 		const labels = [['ID', 'num'], ['URL'], ['State'], ['Weight', 'num'], ['In flight', 'num'],
-			['WebSockets', 'num'], ['Req/s (1 min)', 'num'], ['p50', 'num'], ['p99', 'num'], ['Errors', 'num'],
+			['WebSockets', 'num'], ['Req/s', 'num'], ['p50', 'num'], ['p99', 'num'], ['Errors', 'num'],
 			['Last check']];
 		if (view.writes && view.writes.allowed) {
 			labels.push(['Actions']);
