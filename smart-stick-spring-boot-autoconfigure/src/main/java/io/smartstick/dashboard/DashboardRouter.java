@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RequestPredicates;
@@ -50,25 +51,30 @@ public final class DashboardRouter {
 		byte[] page = load("index.html");
 		byte[] script = load("dashboard.js");
 		byte[] style = load("dashboard.css");
-		RouterFunction<ServerResponse> routes = RouterFunctions
-			.route(RequestPredicates.GET(path), (request) -> asset(page, MediaType.TEXT_HTML))
-			.andRoute(RequestPredicates.GET(path + "dashboard.js"),
-					(request) -> asset(script, MediaType.valueOf("text/javascript")))
-			.andRoute(RequestPredicates.GET(path + "dashboard.css"),
-					(request) -> asset(style, MediaType.valueOf("text/css")))
-			.andRoute(RequestPredicates.GET(path + "events"), (request) -> ServerResponse.ok()
+		RouterFunctions.Builder routes = RouterFunctions.route();
+		// HEAD as well as GET for what a browser or a monitor may probe; separate routes rather than one
+		// predicate with an alternative, so that the paths stay recognizable as served locally
+		for (HttpMethod method : new HttpMethod[] { HttpMethod.GET, HttpMethod.HEAD }) {
+			routes.route(RequestPredicates.method(method).and(RequestPredicates.path(path)),
+					(request) -> asset(page, MediaType.TEXT_HTML));
+			routes.route(RequestPredicates.method(method).and(RequestPredicates.path(path + "dashboard.js")),
+					(request) -> asset(script, MediaType.valueOf("text/javascript")));
+			routes.route(RequestPredicates.method(method).and(RequestPredicates.path(path + "dashboard.css")),
+					(request) -> asset(style, MediaType.valueOf("text/css")));
+			String bare = path.substring(0, path.length() - 1);
+			if (!bare.isEmpty()) {
+				routes.route(RequestPredicates.method(method).and(RequestPredicates.path(bare)),
+						(request) -> ServerResponse.permanentRedirect(URI.create(path)).build());
+			}
+		}
+		routes.GET(path + "events", (request) -> ServerResponse.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.cacheControl(CacheControl.noStore())
 				.headers(DashboardRouter::secure)
 				// tells buffering proxies in front (nginx) to pass every event on at once
 				.header("X-Accel-Buffering", "no")
 				.body(BodyInserters.fromServerSentEvents(sampler.events())));
-		String bare = path.substring(0, path.length() - 1);
-		if (!bare.isEmpty()) {
-			routes = routes.andRoute(RequestPredicates.GET(bare),
-					(request) -> ServerResponse.permanentRedirect(URI.create(path)).build());
-		}
-		return routes;
+		return routes.build();
 	}
 
 	private static Mono<ServerResponse> asset(byte[] body, MediaType type) {

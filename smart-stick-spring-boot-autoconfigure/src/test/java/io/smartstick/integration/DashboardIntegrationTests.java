@@ -118,6 +118,19 @@ class DashboardIntegrationTests {
 	}
 
 	@Test
+	void pageAnswersHeadRequests() {
+		this.client.head()
+			.uri("/_lb/")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.TEXT_HTML)
+			.expectBody()
+			.isEmpty();
+	}
+
+	@Test
 	void pathWithoutTrailingSlashRedirectsToThePage() {
 		this.client.get()
 			.uri("/_lb")
