@@ -9,8 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard in a real browser, on the demo as it ships (the Actuator endpoint takes
  * writes): both pools' backends show UP, a stopped backend turns DOWN without a reload,
- * and Drain drains.
+ * the filter and the sort by state find it, and Drain drains.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "smartstick.health.interval=" + DashboardBrowserTests.HEALTH_INTERVAL_SECONDS + "s")
@@ -85,6 +87,17 @@ class DashboardBrowserTests {
 			.until(() -> state("default", 1).equals("DOWN"));
 		assertThat(browser.findElement(By.id("changes")).getText()).contains("pool default, backend 1: UP → DOWN");
 
+		// at a thousand backends one finds the bad ones by filtering and sorting
+		WebElement filter = browser.findElement(By.id("filter"));
+		filter.sendKeys("down");
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> visibleRows().equals(List.of("default/1")));
+		filter.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> visibleRows().size() == 4);
+		new Select(browser.findElement(By.id("sort"))).selectByValue("state");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> visibleRows().equals(List.of("default/1", "default/0", "api/0", "api/1")));
+
 		row("default", 0).findElement(By.cssSelector("button[data-action='drain']")).click();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
@@ -107,6 +120,14 @@ class DashboardBrowserTests {
 			.findElements(By.cssSelector("tr[data-pool='" + pool + "'][data-id='" + id + "']"));
 		assertThat(rows).as("row of backend %s of pool %s", id, pool).hasSize(1);
 		return rows.get(0);
+	}
+
+	static List<String> visibleRows() {
+		return browser.findElements(By.cssSelector("tr[data-pool]"))
+			.stream()
+			.filter(WebElement::isDisplayed)
+			.map((row) -> row.getAttribute("data-pool") + "/" + row.getAttribute("data-id"))
+			.toList();
 	}
 
 	static String state(String pool, int id) {
