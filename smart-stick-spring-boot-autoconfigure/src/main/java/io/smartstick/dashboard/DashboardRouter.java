@@ -5,15 +5,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
+import io.netty.channel.Channel;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyOutbound;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -73,8 +80,31 @@ public final class DashboardRouter {
 				.headers(DashboardRouter::secure)
 				// tells buffering proxies in front (nginx) to pass every event on at once
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(sampler.events())));
+				.body(events(sampler)));
 		return routes.build();
+	}
+
+	private static BodyInserter<Void, ReactiveHttpOutputMessage> events(DashboardSampler sampler) {
+		// each event its own group, written and flushed after the previous one, its bytes shared
+		return (message, context) -> message.writeAndFlushWith(sampler.events(writability(message))
+			.map((event) -> event.map((bytes) -> message.bufferFactory().wrap(bytes))));
+	}
+
+	/**
+	 * Return whether the response's connection is writable now: Reactor Netty queues every
+	 * write it is given, so a stalled client's updates are held back from it instead.
+	 */
+	private static BooleanSupplier writability(ReactiveHttpOutputMessage message) {
+		if (message instanceof ServerHttpResponse response
+				&& ServerHttpResponseDecorator.getNativeResponse(response) instanceof NettyOutbound outbound) {
+			AtomicReference<Channel> channel = new AtomicReference<>();
+			outbound.withConnection((connection) -> channel.set(connection.channel()));
+			Channel open = channel.get();
+			if (open != null) {
+				return open::isWritable;
+			}
+		}
+		return () -> true;
 	}
 
 	private static Mono<ServerResponse> asset(byte[] body, MediaType type) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.smartstick.balancer.AdminState;
@@ -22,11 +23,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.codec.ServerSentEvent;
 
 /**
  * Samples every backend once per update interval, from the running totals smart-stick
@@ -121,11 +122,24 @@ public class DashboardSampler implements SmartLifecycle {
 	}
 
 	/**
-	 * Return the events of one dashboard: a snapshot, then the updates it keeps up with.
-	 * @return the events
+	 * Return the events of one dashboard: a snapshot, then the newest update each time the
+	 * server is ready to write one.
+	 * @return the events, framed as Server-Sent Events, one group per event to be written
+	 * and flushed after the previous one
 	 */
-	public Flux<ServerSentEvent<String>> events() {
-		return this.stream.events(this::snapshot);
+	public Flux<Mono<byte[]>> events() {
+		return events(() -> true);
+	}
+
+	/**
+	 * Return the events of one dashboard: a snapshot, then the newest update each time the
+	 * server is ready to write one and the connection is writable.
+	 * @param writable whether the dashboard's connection takes more bytes now
+	 * @return the events, framed as Server-Sent Events, one group per event to be written
+	 * and flushed after the previous one
+	 */
+	public Flux<Mono<byte[]>> events(BooleanSupplier writable) {
+		return this.stream.events(this::snapshot, writable);
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package io.smartstick.dashboard;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -9,15 +12,19 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.http.codec.ServerSentEvent;
-
 /**
- * The dashboard's one shared stream of Server-Sent Events. Each update is serialized once
- * and offered to every open dashboard; a dashboard that has not asked for more (its
- * connection is not writable) skips it instead of queuing it, and one that skipped
- * updates for longer than the slow-client timeout is disconnected (its browser reconnects
- * and starts again from a snapshot). So an open dashboard holds at most one update and
- * the connection's own bounded buffers, however slow it reads.
+ * The dashboard's one shared stream of Server-Sent Events. Each update is serialized
+ * once, framed as an event once, and its bytes are shared by every open dashboard.
+ * <p>
+ * A dashboard's stream is a sequence of groups that the server writes and flushes one
+ * at a time (as WebFlux does for Server-Sent Events), each group taking the newest
+ * update only when the server is ready to write it. Reactor Netty asks for groups ahead
+ * and completes a write before the bytes leave, so the stream also holds updates back
+ * while the connection is not writable (its outbound buffer is past its high-water
+ * mark). So whatever the server queues for a dashboard is tiny placeholders and at most
+ * one update past the high-water mark: a dashboard that reads slowly skips to the newest
+ * update, and one whose connection took no update for longer than the slow-client
+ * timeout is disconnected (its browser reconnects and starts again from a snapshot).
  *
  * @author smart-stick
  */
@@ -28,7 +35,11 @@ public class DashboardStream {
 	 */
 	static final Duration RECONNECT_DELAY = Duration.ofSeconds(2);
 
-	private final Sinks.Many<String> updates = Sinks.many().multicast().directBestEffort();
+	private static final Update NONE = new Update(-1, new byte[0]);
+
+	private final Sinks.Many<Boolean> ticks = Sinks.many().multicast().directBestEffort();
+
+	private final AtomicReference<Update> latest = new AtomicReference<>(NONE);
 
 	private final long slowClientTimeoutNanos;
 
@@ -36,9 +47,12 @@ public class DashboardStream {
 
 	private final AtomicInteger subscribers = new AtomicInteger();
 
+	private long sequence;
+
 	/**
 	 * Create a stream.
-	 * @param slowClientTimeout time a dashboard may skip updates before it is disconnected
+	 * @param slowClientTimeout time a dashboard may go without taking an update before it
+	 * is disconnected
 	 */
 	public DashboardStream(Duration slowClientTimeout) {
 		this(slowClientTimeout, System::nanoTime);
@@ -50,52 +64,83 @@ public class DashboardStream {
 	}
 
 	/**
-	 * Offer an update to every open dashboard.
+	 * Offer an update to every open dashboard. Called by one thread at a time.
 	 * @param json the update, as JSON
 	 */
 	void publish(String json) {
-		this.updates.tryEmitNext(json);
+		this.sequence++;
+		this.latest.set(new Update(this.sequence, frame("update", json, null)));
+		this.ticks.tryEmitNext(Boolean.TRUE);
 	}
 
 	/**
 	 * End every open dashboard's stream, as the application stops.
 	 */
 	void complete() {
-		this.updates.tryEmitComplete();
+		this.ticks.tryEmitComplete();
 	}
 
 	/**
-	 * Return the events of one dashboard: a snapshot, then every update it keeps up with.
-	 * @param snapshot builds the snapshot, when the dashboard asks for its first event
-	 * @return the events
+	 * Return the events of one dashboard: a snapshot, then the newest update each time the
+	 * server is ready to write one.
+	 * @param snapshot builds the snapshot, when the server is ready to write it
+	 * @param writable whether the dashboard's connection takes more bytes now (its
+	 * outbound buffer is below its high-water mark): updates are held back while it does
+	 * not
+	 * @return one group per event, each to be written and flushed after the previous one;
+	 * a group is empty when no update came since the dashboard's previous one, or while
+	 * the connection is not writable
 	 */
-	Flux<ServerSentEvent<String>> events(Supplier<String> snapshot) {
+	Flux<Mono<byte[]>> events(Supplier<String> snapshot, BooleanSupplier writable) {
 		return Flux.defer(() -> {
-			Pace pace = new Pace(this.nanoTime.getAsLong());
-			Sinks.One<Boolean> tooSlow = Sinks.one();
-			// no operator below the drop queues updates: each passes the subscriber's own demand on
-			Flux<ServerSentEvent<String>> updates = this.updates.asFlux()
-				.onBackpressureDrop((skipped) -> {
-					if (pace.skippedTooLong(this.nanoTime.getAsLong(), this.slowClientTimeoutNanos)) {
-						tooSlow.tryEmitValue(true);
+			Client client = new Client();
+			client.handed(this.nanoTime.getAsLong());
+			Mono<byte[]> first = Mono.fromSupplier(() -> {
+				// the snapshot is at least as new as the update published before it is built
+				client.taken(this.latest.get().sequence(), this.nanoTime.getAsLong());
+				return frame("snapshot", snapshot.get(), RECONNECT_DELAY);
+			});
+			Flux<Mono<byte[]>> updates = this.ticks.asFlux()
+				.<Boolean>handle((tick, sink) -> {
+					long now = this.nanoTime.getAsLong();
+					if (client.stalled(now, this.slowClientTimeoutNanos)) {
+						// an error, rather than completion, makes the server close the connection and
+						// free what it buffered for the client
+						sink.error(new SlowClientException());
+					}
+					else if (writable.getAsBoolean()) {
+						sink.next(tick);
+					}
+					else {
+						// the server would queue whatever it is given: give it nothing
+						client.skipped(now);
 					}
 				})
-				.takeUntilOther(tooSlow.asMono())
-				.doOnNext((update) -> pace.delivered(this.nanoTime.getAsLong()))
-				.map((update) -> ServerSentEvent.builder(update).event("update").build());
-			Mono<ServerSentEvent<String>> first = Mono.fromSupplier(() -> ServerSentEvent.builder(snapshot.get())
-				.event("snapshot")
-				.retry(RECONNECT_DELAY)
-				.build());
-			// ending with an error, rather than completing, makes the server close the connection and
-			// free what it buffered for the client
-			Mono<ServerSentEvent<String>> end = Mono
-				.defer(() -> pace.tooSlow() ? Mono.error(new SlowClientException()) : Mono.empty());
-			return first.concatWith(updates)
-				.concatWith(end)
+				// placeholders the server did not ask for are dropped: it will take the newest update
+				.onBackpressureDrop((tick) -> client.skipped(this.nanoTime.getAsLong()))
+				.map((tick) -> {
+					client.handed(this.nanoTime.getAsLong());
+					return Mono.fromSupplier(() -> newest(client, writable));
+				});
+			return Flux.concat(Mono.just(first), updates)
 				.doOnSubscribe((subscription) -> this.subscribers.incrementAndGet())
 				.doFinally((signal) -> this.subscribers.decrementAndGet());
 		});
+	}
+
+	private byte[] newest(Client client, BooleanSupplier writable) {
+		if (!writable.getAsBoolean()) {
+			// left untaken: the connection is still busy
+			return null;
+		}
+		Update update = this.latest.get();
+		long now = this.nanoTime.getAsLong();
+		if (update.sequence() <= client.lastSent()) {
+			client.taken(client.lastSent(), now);
+			return null;
+		}
+		client.taken(update.sequence(), now);
+		return update.frame();
 	}
 
 	/**
@@ -106,38 +151,81 @@ public class DashboardStream {
 		return this.subscribers.get();
 	}
 
+	private static byte[] frame(String event, String data, Duration retry) {
+		// Jackson writes JSON on one line, so the data is one "data:" line
+		StringBuilder frame = new StringBuilder(data.length() + 48);
+		frame.append("event:").append(event).append('\n');
+		if (retry != null) {
+			frame.append("retry:").append(retry.toMillis()).append('\n');
+		}
+		frame.append("data:").append(data).append("\n\n");
+		return frame.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
 	/**
-	 * When one dashboard last took an update.
+	 * An update, framed as an event.
+	 *
+	 * @param sequence its number, increasing
+	 * @param frame its bytes, shared by every dashboard
 	 */
-	private static final class Pace {
+	private record Update(long sequence, byte[] frame) {
 
-		private volatile long lastDelivered;
+	}
 
-		private volatile boolean tooSlow;
+	/**
+	 * What the stream knows of one dashboard: the newest update it was given, and whether
+	 * the server has left events for it untaken (handed over but not taken, or skipped
+	 * for want of demand) since when.
+	 */
+	private static final class Client {
 
-		Pace(long now) {
-			this.lastDelivered = now;
-		}
+		private long lastSent = -1;
 
-		void delivered(long now) {
-			this.lastDelivered = now;
-		}
+		private long handed;
 
-		boolean skippedTooLong(long now, long timeoutNanos) {
-			if (now - this.lastDelivered > timeoutNanos) {
-				this.tooSlow = true;
+		private long taken;
+
+		private boolean skipped;
+
+		private long progress;
+
+		synchronized void handed(long now) {
+			if (this.handed == this.taken && !this.skipped) {
+				this.progress = now;
 			}
-			return this.tooSlow;
+			this.handed++;
 		}
 
-		boolean tooSlow() {
-			return this.tooSlow;
+		synchronized void skipped(long now) {
+			if (this.handed == this.taken && !this.skipped) {
+				this.progress = now;
+			}
+			this.skipped = true;
+		}
+
+		synchronized void taken(long sequence, long now) {
+			this.lastSent = sequence;
+			this.taken++;
+			this.skipped = false;
+			this.progress = now;
+		}
+
+		synchronized long lastSent() {
+			return this.lastSent;
+		}
+
+		/**
+		 * Whether events have waited for the server for longer than the timeout: a
+		 * dashboard that keeps up, or that simply had no update for a while, never has.
+		 */
+		synchronized boolean stalled(long now, long timeoutNanos) {
+			return (this.handed > this.taken || this.skipped) && now - this.progress > timeoutNanos;
 		}
 
 	}
 
 	/**
-	 * Ends the stream of a dashboard that skipped updates for too long.
+	 * Ends the stream of a dashboard that took no update for too long.
 	 */
 	static final class SlowClientException extends RuntimeException {
 

@@ -1,6 +1,7 @@
 package io.smartstick.dashboard;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import io.smartstick.health.BackendAdminStateChangedEvent;
 import io.smartstick.observe.ExchangeOutcome;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -86,7 +89,7 @@ class DashboardSamplerTests {
 	@Test
 	void samplesGiveRatesLatencyAndErrorsOfTheLastMinute() {
 		List<String> updates = new ArrayList<>();
-		Disposable subscription = this.sampler.events().skip(1).subscribe((event) -> updates.add(event.data()));
+		Disposable subscription = data(this.sampler.events()).skip(1).subscribe(updates::add);
 		try {
 			this.sampler.tick();
 			for (int i = 0; i < 10; i++) {
@@ -113,7 +116,7 @@ class DashboardSamplerTests {
 	@Test
 	void adminChangeIsSentAtOnceWithoutWaitingForASample() {
 		List<String> updates = new ArrayList<>();
-		Disposable subscription = this.sampler.events().skip(1).subscribe((event) -> updates.add(event.data()));
+		Disposable subscription = data(this.sampler.events()).skip(1).subscribe(updates::add);
 		try {
 			this.registry.updateAdminState(this.backend, AdminState.DRAIN);
 			this.changes.onApplicationEvent(new BackendAdminStateChangedEvent(this.backend,
@@ -131,6 +134,17 @@ class DashboardSamplerTests {
 		JsonNode change = update.get("changes").get(0);
 		assertThat(change.get("from").asString()).isEqualTo("ready");
 		assertThat(change.get("to").asString()).isEqualTo("drain");
+	}
+
+	/**
+	 * Take each event as a server would, and return its data.
+	 */
+	static Flux<String> data(Flux<Mono<byte[]>> events) {
+		return events.concatMap((event) -> event, 1).map((bytes) -> {
+			String frame = new String(bytes, StandardCharsets.UTF_8);
+			int start = frame.indexOf("\ndata:") + "\ndata:".length();
+			return frame.substring(start, frame.indexOf('\n', start));
+		});
 	}
 
 	private static JsonNode backend(String json) {
