@@ -173,7 +173,6 @@ public class DashboardSampler implements SmartLifecycle {
 
 	private void publish(boolean sample) {
 		try {
-			String update;
 			synchronized (this.monitor) {
 				if (sample) {
 					long now = System.nanoTime();
@@ -182,9 +181,9 @@ public class DashboardSampler implements SmartLifecycle {
 						entry.getValue().sample(now, backend.requests(), this.traffic.traffic(backend), this.scratch);
 					}
 				}
-				update = mapper.writeValueAsString(document(false, sample));
+				// published under the monitor too, so that updates go out in the order they were built
+				this.stream.publish(mapper.writeValueAsString(document(false, sample)));
 			}
-			this.stream.publish(update);
 		}
 		catch (RuntimeException ex) {
 			// one failed sample must not end the samples that follow

@@ -64,10 +64,10 @@ public class DashboardStream {
 	}
 
 	/**
-	 * Offer an update to every open dashboard. Called by one thread at a time.
+	 * Offer an update to every open dashboard.
 	 * @param json the update, as JSON
 	 */
-	void publish(String json) {
+	synchronized void publish(String json) {
 		this.sequence++;
 		this.latest.set(new Update(this.sequence, frame("update", json, null)));
 		this.ticks.tryEmitNext(Boolean.TRUE);
@@ -76,7 +76,7 @@ public class DashboardStream {
 	/**
 	 * End every open dashboard's stream, as the application stops.
 	 */
-	void complete() {
+	synchronized void complete() {
 		this.ticks.tryEmitComplete();
 	}
 
