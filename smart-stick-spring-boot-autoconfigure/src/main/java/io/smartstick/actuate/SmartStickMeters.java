@@ -107,6 +107,7 @@ public class SmartStickMeters
 			.register(registry));
 		gauges.add(Gauge.builder("smartstick.backend.tunnels", backend, Backend::openTunnels)
 			.description("WebSocket tunnels open to a backend")
+			.tag("pool", pool)
 			.tag("backend", id)
 			.strongReference(true)
 			.register(registry));

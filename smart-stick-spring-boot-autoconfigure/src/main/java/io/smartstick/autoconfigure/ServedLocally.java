@@ -10,7 +10,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The paths the load balancer serves itself, never proxied: the actuator on the same
- * port, the status endpoint.
+ * port, the status endpoint, the dashboard.
  *
  * @author smart-stick
  */
@@ -32,6 +32,9 @@ final class ServedLocally {
 		}
 		if (properties.getStatus().isEnabled()) {
 			paths.add(properties.getStatus().getPath());
+		}
+		if (properties.getDashboard().isEnabled()) {
+			paths.add(properties.getDashboard().getPath());
 		}
 		return paths;
 	}

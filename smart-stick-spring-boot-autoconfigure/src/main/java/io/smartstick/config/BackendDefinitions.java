@@ -118,6 +118,11 @@ public final class BackendDefinitions {
 		}
 		checkPositive(prefix + ".drain-timeout", properties.getDrainTimeout(), violations);
 		checkPositive(prefix + ".reload.interval", properties.getReload().getInterval(), violations);
+		if (properties.getDashboard().isEnabled()) {
+			checkDashboardPath(prefix + ".dashboard.path", properties.getDashboard().getPath(), violations);
+			checkPositive(prefix + ".dashboard.slow-client-timeout", properties.getDashboard().getSlowClientTimeout(),
+					violations);
+		}
 	}
 
 	/**
@@ -377,6 +382,23 @@ public final class BackendDefinitions {
 		if (value == null || !value.startsWith("/")) {
 			violations.add(new ConfigurationViolation(property, value, "does not start with /",
 					"Use an absolute path such as /health."));
+		}
+	}
+
+	private static void checkDashboardPath(String property, String value, List<ConfigurationViolation> violations) {
+		if (value == null || !value.startsWith("/")) {
+			violations.add(new ConfigurationViolation(property, value, "does not start with /",
+					"Use an absolute path such as /_lb/."));
+		}
+		else if (value.replace("/", "").isEmpty()) {
+			violations.add(new ConfigurationViolation(property, value,
+					"would keep every path from being proxied (the dashboard's path and all below it are served "
+							+ "locally)",
+					"Use a path of its own such as /_lb/, or set smartstick.dashboard.enabled=false."));
+		}
+		else if (!value.endsWith("/")) {
+			violations.add(new ConfigurationViolation(property, value, "does not end with /",
+					"Use " + value + "/ (the page's script and event stream are served below it)."));
 		}
 	}
 

@@ -89,6 +89,8 @@ public class SmartStickProperties {
 
 	private final Status status = new Status();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	private final Proxy proxy = new Proxy();
 
 	private final Alerts alerts = new Alerts();
@@ -249,6 +251,10 @@ public class SmartStickProperties {
 
 	public Status getStatus() {
 		return this.status;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
 	}
 
 	public Proxy getProxy() {
@@ -1036,6 +1042,55 @@ public class SmartStickProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+	}
+
+	/**
+	 * Live dashboard page, served by the load balancer itself and never proxied.
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether to serve the dashboard. It shows no more than the status endpoint does.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path of the dashboard page; its script, style sheet and event stream are served
+		 * below it, and the path without its trailing slash redirects to it.
+		 */
+		private String path = "/_lb/";
+
+		/**
+		 * Time a dashboard may go without taking an update (its browser or network too
+		 * slow to read them) before it is disconnected; its browser then reconnects and
+		 * starts again from a fresh snapshot.
+		 */
+		private Duration slowClientTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getSlowClientTimeout() {
+			return this.slowClientTimeout;
+		}
+
+		public void setSlowClientTimeout(Duration slowClientTimeout) {
+			this.slowClientTimeout = slowClientTimeout;
 		}
 
 	}

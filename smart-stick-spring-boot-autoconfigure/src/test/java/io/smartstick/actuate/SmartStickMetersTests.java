@@ -118,7 +118,9 @@ class SmartStickMetersTests {
 		this.registry.updateHealth(this.backend, false, "test", Instant.now());
 		this.registry.updateAdminState(this.backend, AdminState.DRAIN);
 		assertThat(this.meterRegistry.get("smartstick.backend.active").tag("backend", "7").gauge().value()).isOne();
-		assertThat(this.meterRegistry.get("smartstick.backend.tunnels").tag("backend", "7").gauge().value()).isOne();
+		assertThat(this.meterRegistry.get("smartstick.backend.tunnels").tags("pool", "default", "backend", "7")
+			.gauge()
+			.value()).isOne();
 		assertThat(this.meterRegistry.get("smartstick.backend.up").tag("backend", "7").gauge().value()).isZero();
 		assertThat(this.meterRegistry.get("smartstick.backend.admin").tags("backend", "7", "state", "drain").gauge()
 			.value()).isOne();

@@ -139,6 +139,37 @@ class ConfigurationValidationTests {
 	}
 
 	@Test
+	void relativeDashboardPathFailsStartup() {
+		failure(validBackend(), "smartstick.dashboard.path=_lb/").assertOnly("smartstick.dashboard.path",
+				"does not start with /", "/_lb/");
+	}
+
+	@Test
+	void dashboardPathWithoutTrailingSlashFailsStartupNamingTheFix() {
+		failure(validBackend(), "smartstick.dashboard.path=/ops").assertOnly("smartstick.dashboard.path",
+				"does not end with /", "Use /ops/");
+	}
+
+	@Test
+	void dashboardAtTheRootFailsStartupAsItWouldHideEveryPath() {
+		failure(validBackend(), "smartstick.dashboard.path=/").assertOnly("smartstick.dashboard.path",
+				"would keep every path from being proxied", "smartstick.dashboard.enabled=false");
+	}
+
+	@Test
+	void zeroDashboardSlowClientTimeoutFailsStartup() {
+		failure(validBackend(), "smartstick.dashboard.slow-client-timeout=0")
+			.assertOnly("smartstick.dashboard.slow-client-timeout", "must be positive", DURATION_FIX);
+	}
+
+	@Test
+	void dashboardSettingsAreNotCheckedWhenItIsOff() {
+		this.runner.withPropertyValues(concat(validBackend(), "smartstick.dashboard.enabled=false",
+				"smartstick.dashboard.path=/"))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void zeroHealthIntervalFailsStartup() {
 		failure(validBackend(), "smartstick.health.interval=0").assertOnly("smartstick.health.interval",
 				"must be positive", DURATION_FIX);
