@@ -297,9 +297,12 @@ for ((p = 0; p < 4; p++)); do
 		"--smartstick.pools.p${p}.backends[0].id=0" "--smartstick.pools.p${p}.backends[0].url=http://127.0.0.1:${PORT_B0}"
 		"--smartstick.pools.p${p}.backends[1].id=1" "--smartstick.pools.p${p}.backends[1].url=http://127.0.0.1:${PORT_B1}")
 done
-# $1 name, $2 port, $3 engine
+# $1 name, $2 port, $3 engine, $4 how many pools: 5 (the default pool and the four above) or 1 (the default pool
+# alone, as the plain Gateway has one route)
 start_smart_stick() {
-	log "starting smart-stick ($3 engine) on 127.0.0.1:$2 (core ${JVM_CPU}, heap ${HEAP}), the default pool and four more"
+	local pools=("${POOL_ARGS[@]}")
+	(($4 == 5)) || pools=()
+	log "starting smart-stick ($3 engine) on 127.0.0.1:$2 (core ${JVM_CPU}, heap ${HEAP}), $4 pool(s)"
 	start_jvm "$1" "$2" -jar "${SAMPLE_JAR}" \
 		--sample.demo-backends=false \
 		--server.address=127.0.0.1 \
@@ -311,22 +314,22 @@ start_smart_stick() {
 		--spring.main.banner-mode=off \
 		--logging.level.root=WARN \
 		--logging.level.io.smartstick.autoconfigure.FastEngineOpener=INFO \
-		"${POOL_ARGS[@]}" \
+		"${pools[@]}" \
 		"${SS_ARGS[@]}"
 	log "smart-stick ($3 engine) answered after ${STARTUP_MS} ms"
 	# each pool's engine is logged once the context is refreshed, which may come just after the first answer
 	local i
 	for ((i = 0; i < 100; i++)); do
-		(($(grep -c "is served by the" "${WORK}/$1.log") >= 5)) && break
+		(($(grep -c "is served by the" "${WORK}/$1.log") >= $4)) && break
 		sleep 0.1
 	done
-	(($(grep -c "is served by the $3 engine" "${WORK}/$1.log") == 5)) \
-		|| die "smart-stick's five pools are not all on the $3 engine (see ${WORK}/$1.log)"
+	(($(grep -c "is served by the $3 engine" "${WORK}/$1.log") == $4)) \
+		|| die "smart-stick's $4 pool(s) are not all on the $3 engine (see ${WORK}/$1.log)"
 }
-start_smart_stick smart-stick "${PORT_SS}" fast
+start_smart_stick smart-stick "${PORT_SS}" fast 5
 SS_PID="${STARTED_PID}"
 SS_STARTUP_MS="${STARTUP_MS}"
-start_smart_stick smart-stick-gateway "${PORT_SSG}" gateway
+start_smart_stick smart-stick-gateway "${PORT_SSG}" gateway 1
 SSG_PID="${STARTED_PID}"
 SSG_STARTUP_MS="${STARTUP_MS}"
 
@@ -667,7 +670,7 @@ rounds_table() {
 	echo
 	echo "- wrk and all nginx processes (backends, proxy; one worker each) pinned to core ${LOAD_CPU}: \`taskset -c ${LOAD_CPU}\`"
 	echo "- each JVM pinned to core ${JVM_CPU}: \`taskset -c ${JVM_CPU} java -Xms${HEAP} -Xmx${HEAP} -jar ...\`, logging at WARN"
-	echo "- smart-stick: the sample jar, \`--sample.demo-backends=false\`, backends 0 and 1 = the two nginx backends, health checks every 10 s, four more pools /p0/** to /p3/** over the same backends; one JVM with \`--smartstick.engine=fast\`, one with \`--smartstick.engine=gateway\`"
+	echo "- smart-stick: the sample jar, \`--sample.demo-backends=false\`, backends 0 and 1 = the two nginx backends, health checks every 10 s, one JVM with \`--smartstick.engine=fast\` and four more pools /p0/** to /p3/** over the same backends, one with \`--smartstick.engine=gateway\` and the default pool alone, as the plain Gateway has one route"
 	echo "- bare Reactor Netty proxy (ceiling): bench/bare-netty, a sticky round robin of about sixty lines on Reactor Netty, no Spring"
 	echo "- plain Gateway: bench/baseline-gateway, route \`lb://backends\`, Spring Cloud LoadBalancer round robin over the same two backends"
 	echo "- nginx proxy: round robin over the same two backends, keepalive upstream"
