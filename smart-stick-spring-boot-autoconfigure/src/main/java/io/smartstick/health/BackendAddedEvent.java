@@ -2,8 +2,6 @@ package io.smartstick.health;
 
 import io.smartstick.balancer.Backend;
 
-import org.springframework.context.ApplicationEvent;
-
 /**
  * Published once for each backend added to a pool while the load balancer runs (from
  * discovery, a changed configuration file or refreshed properties). It takes new clients
@@ -11,11 +9,9 @@ import org.springframework.context.ApplicationEvent;
  *
  * @author smart-stick
  */
-public class BackendAddedEvent extends ApplicationEvent {
+public class BackendAddedEvent extends BackendMembershipEvent {
 
 	private static final long serialVersionUID = 1L;
-
-	private final transient Backend backend;
 
 	/**
 	 * Create an event.
@@ -23,21 +19,12 @@ public class BackendAddedEvent extends ApplicationEvent {
 	 * @param backend the backend added
 	 */
 	public BackendAddedEvent(Object source, Backend backend) {
-		super(source);
-		this.backend = backend;
-	}
-
-	/**
-	 * Return the backend.
-	 * @return the backend added
-	 */
-	public Backend getBackend() {
-		return this.backend;
+		super(source, backend);
 	}
 
 	@Override
 	public String toString() {
-		return this.backend.describe() + " was added";
+		return getBackend().describe() + " was added";
 	}
 
 }

@@ -2,8 +2,6 @@ package io.smartstick.health;
 
 import io.smartstick.balancer.Backend;
 
-import org.springframework.context.ApplicationEvent;
-
 /**
  * Published once for each backend removed from a pool while the load balancer runs. It
  * takes no new request from then on; its requests in flight and open WebSockets finish,
@@ -11,11 +9,9 @@ import org.springframework.context.ApplicationEvent;
  *
  * @author smart-stick
  */
-public class BackendRemovedEvent extends ApplicationEvent {
+public class BackendRemovedEvent extends BackendMembershipEvent {
 
 	private static final long serialVersionUID = 1L;
-
-	private final transient Backend backend;
 
 	/**
 	 * Create an event.
@@ -23,21 +19,12 @@ public class BackendRemovedEvent extends ApplicationEvent {
 	 * @param backend the backend removed
 	 */
 	public BackendRemovedEvent(Object source, Backend backend) {
-		super(source);
-		this.backend = backend;
-	}
-
-	/**
-	 * Return the backend.
-	 * @return the backend removed
-	 */
-	public Backend getBackend() {
-		return this.backend;
+		super(source, backend);
 	}
 
 	@Override
 	public String toString() {
-		return this.backend.describe() + " was removed";
+		return getBackend().describe() + " was removed";
 	}
 
 }
