@@ -11,6 +11,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.result.method.AbstractHandlerMethodMapping;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.util.pattern.PathPattern;
@@ -19,10 +20,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
 /**
  * The application's own WebFlux handlers that a pool's route, served ahead of them, could
  * shadow: the handler mappings ordered before Gateway's. Each serves either known path
- * patterns (a controller's request mappings, a router function's routes on plain paths)
- * or paths that cannot be known (a router function with a predicate beyond paths, a
- * handler mapping of any other kind). Paths the load balancer serves itself (the Actuator
- * base path, the status endpoint) are left out.
+ * patterns (a controller's request mappings, a router function's routes on plain paths,
+ * a {@link SimpleUrlHandlerMapping}'s URL map) or paths that cannot be known (a router
+ * function with a predicate beyond paths, a handler mapping of any other kind). Paths the
+ * load balancer serves itself (the Actuator base path, the status endpoint) are left out.
  *
  * @author smart-stick
  */
@@ -99,6 +100,15 @@ public final class ApplicationHandlers {
 					if (!excluded.covers(pattern.getPatternString())) {
 						paths.add(pattern);
 					}
+				}
+			}
+			return paths;
+		}
+		if (mapping.getClass() == SimpleUrlHandlerMapping.class) {
+			// WebSocket endpoints, say: a subclass may look its handlers up otherwise
+			for (PathPattern pattern : ((SimpleUrlHandlerMapping) mapping).getHandlerMap().keySet()) {
+				if (!excluded.covers(pattern.getPatternString())) {
+					paths.add(pattern);
 				}
 			}
 			return paths;

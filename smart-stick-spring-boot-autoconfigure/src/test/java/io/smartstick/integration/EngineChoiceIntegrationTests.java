@@ -197,7 +197,8 @@ class EngineChoiceIntegrationTests {
 			WebTestClient client = LoadBalancerTests.client(this.port);
 			JsonNode engines = engines(client);
 			assertThat(engines.get("default").get("engine").asString()).isEqualTo("fast");
-			assertThat(engines.get("default").get("reason").asString()).isEqualTo("auto: nothing on the pool needs Gateway");
+			assertThat(engines.get("default").get("reason").asString())
+				.isEqualTo("auto: nothing on the pool needs Gateway");
 			int reached = backend.requestCount();
 			client.get()
 				.uri("/own/x?q=1")

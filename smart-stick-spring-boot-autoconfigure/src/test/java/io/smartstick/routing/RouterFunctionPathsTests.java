@@ -87,7 +87,8 @@ class RouterFunctionPathsTests {
 
 	@Test
 	void pathsOutsideTheExcludedOnesAreEnumeratedOnePerRoute() {
-		RouterFunction<ServerResponse> routes = RouterFunctions.route(RequestPredicates.POST("/demo/{port}/{action}"), OK)
+		RouterFunction<ServerResponse> routes = RouterFunctions
+			.route(RequestPredicates.POST("/demo/{port}/{action}"), OK)
 			.andRoute(RequestPredicates.GET("/_lb/health"), OK)
 			.andRoute(RequestPredicates.path("/files/**")
 				.and(RequestPredicates.accept(MediaType.APPLICATION_JSON))
