@@ -19,9 +19,8 @@ import org.springframework.web.util.pattern.PathPattern;
  * request a fast pool claims is proxied by that pool's {@link FastProxy} before WebFlux
  * sees it; every other request (Actuator, the status endpoint, the paths of the
  * application's own handlers, its Gateway routes, pools served by Gateway, WebSocket
- * handshakes) goes on to
- * WebFlux as before. Until the application context is refreshed, and when no pool is
- * fast, every request goes on to WebFlux.
+ * handshakes) goes on to WebFlux as before. Until the application context is refreshed,
+ * and when no pool is fast, every request goes on to WebFlux.
  *
  * @author smart-stick
  */

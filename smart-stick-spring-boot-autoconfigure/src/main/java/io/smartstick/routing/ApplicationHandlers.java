@@ -67,8 +67,9 @@ public final class ApplicationHandlers {
 	}
 
 	/**
-	 * Return the path patterns that the handlers serve, outside the excluded paths.
-	 * @return the patterns, empty when the handlers serve none (or cannot be known)
+	 * Return the path patterns that the handlers whose paths are known serve, outside the
+	 * excluded paths.
+	 * @return the patterns, empty when there are none
 	 */
 	public List<PathPattern> paths() {
 		return this.paths;
