@@ -102,6 +102,51 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void defaultPoolRunsOnTheFastEngineAndTheDemoControlStillAnswers() {
+		this.client.get()
+			.uri("/actuator/smartstick")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.engines.default.engine")
+			.isEqualTo("fast")
+			.jsonPath("$.engines.default.configured")
+			.isEqualTo("auto")
+			.jsonPath("$.engines.api.engine")
+			.isEqualTo("gateway");
+		// the demo's router function, left to WebFlux: an unknown action is its own 400, not proxied
+		this.client.post()
+			.uri("/demo/backends/" + demoPorts[1] + "/pause")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.doesNotExist("x-backend-id")
+			.expectBody(String.class)
+			.isEqualTo("Use /demo/backends/{port}/stop or /start\n");
+		// starting a running backend changes nothing, so the other tests keep both
+		this.client.post()
+			.uri("/demo/backends/" + demoPorts[1] + "/start")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("x-backend-id")
+			.expectBody(String.class)
+			.isEqualTo("Demo backend " + demoPorts[1] + " already started\n");
+		// the demo's path with a method its router function does not serve goes on to the pool, as on Gateway
+		this.client.get()
+			.uri("/demo/backends/" + demoPorts[1] + "/start")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.exists("x-backend-id");
+		this.client.get().uri("/").exchange().expectStatus().isOk().expectHeader().exists("x-backend-id");
+	}
+
+	@Test
 	void statusEndpointListsTheDemoBackendsOfBothPools() {
 		this.client.get()
 			.uri("/_lb/health")

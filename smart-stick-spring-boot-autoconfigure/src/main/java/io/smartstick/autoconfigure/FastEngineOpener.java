@@ -1,6 +1,7 @@
 package io.smartstick.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +22,16 @@ import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Opens the fast engine once the application context is refreshed, after a last check
- * that a fast pool chosen by {@code auto} shadows nothing of the application's own: a
- * WebFlux handler ordered before Gateway's (a controller, a router function) or a
- * Gateway route of its own would be served ahead of by the fast engine, so such pools go
- * back to Gateway, which orders them as before. Logs each pool's engine and why.
+ * that a fast pool chosen by {@code auto} shadows nothing of the application's own. The
+ * paths of WebFlux handlers ordered before Gateway's (controllers, router functions on
+ * plain paths) are left to WebFlux by the fast engine, so that they are served as on
+ * Gateway; but a handler whose paths cannot be known, or a Gateway route of the
+ * application's own, would be served ahead of by the fast engine, so such pools go back
+ * to Gateway, which orders them as before. Logs each pool's engine and why.
  *
  * @author smart-stick
  */
@@ -63,7 +67,8 @@ final class FastEngineOpener implements ApplicationListener<ContextRefreshedEven
 		if (event.getApplicationContext() != this.context || this.provider.isOpen()) {
 			return;
 		}
-		String shadowed = shadowed(event);
+		List<PathPattern> applicationPaths = new ArrayList<>();
+		String shadowed = shadowed(event, applicationPaths);
 		for (Map.Entry<String, Choice> entry : this.choices.all().entrySet()) {
 			Choice choice = entry.getValue();
 			if (shadowed != null && choice.isFast()) {
@@ -73,7 +78,7 @@ final class FastEngineOpener implements ApplicationListener<ContextRefreshedEven
 				}
 				else {
 					logger.warn("Pool '" + entry.getKey() + "' is served by the fast engine, ahead of " + shadowed
-							+ ", which cannot see the requests the pool's paths and hosts claim");
+							+ ": they cannot see the requests the pool's paths and hosts claim");
 				}
 			}
 		}
@@ -81,18 +86,24 @@ final class FastEngineOpener implements ApplicationListener<ContextRefreshedEven
 			logger.info("Pool '" + entry.getKey() + "' is served by the " + entry.getValue().engine() + " engine ("
 					+ entry.getValue().reason() + ")");
 		}
+		if (!applicationPaths.isEmpty() && this.choices.all().values().stream().anyMatch(Choice::isFast)) {
+			logger.info("The fast engine leaves the paths of the application's own handlers to WebFlux: "
+					+ applicationPaths.stream().map(PathPattern::getPatternString).distinct().toList());
+		}
 		this.provider.open((this.context instanceof WebServerApplicationContext server && server.getWebServer() != null)
-				? server.getWebServer().getPort() : -1);
+				? server.getWebServer().getPort() : -1, applicationPaths);
 	}
 
-	private String shadowed(ContextRefreshedEvent event) {
+	private String shadowed(ContextRefreshedEvent event, List<PathPattern> applicationPaths) {
 		RoutePredicateHandlerMapping gateway = this.gatewayMapping.getIfUnique();
 		if (gateway != null) {
-			String mapping = ApplicationHandlers.firstShadowed(event.getApplicationContext(), gateway.getOrder(),
-					this.excluded, (candidate) -> candidate == gateway
+			ApplicationHandlers handlers = ApplicationHandlers.find(event.getApplicationContext(),
+					gateway.getOrder(), this.excluded, (candidate) -> candidate == gateway
 							|| candidate.getClass().getName().startsWith("io.smartstick."));
-			if (mapping != null) {
-				return "the application's " + mapping;
+			// left to WebFlux even by a pool that stays fast ahead of handlers whose paths cannot be known
+			applicationPaths.addAll(handlers.paths());
+			if (handlers.unknown() != null) {
+				return "the application's " + handlers.unknown() + ", whose paths cannot be known";
 			}
 		}
 		RouteLocator locator = this.routeLocator.getIfUnique();

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Which engine serves each pool, and why: decided at start-up, possibly revised once the
- * application context is refreshed (when the application turns out to have handlers of
- * its own that a fast pool would shadow). Shown by {@code /actuator/smartstick}.
+ * application context is refreshed (when the application turns out to have handlers
+ * whose paths cannot be known, or Gateway routes of its own, that a fast pool would
+ * shadow). Shown by {@code /actuator/smartstick}.
  *
  * @author smart-stick
  */

@@ -1,6 +1,7 @@
 package io.smartstick.fast;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.function.Supplier;
 
 import io.netty.util.concurrent.FastThreadLocal;
@@ -11,14 +12,15 @@ import reactor.netty.http.server.HttpServerRoutes;
 import org.reactivestreams.Publisher;
 
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Puts the fast engine beneath WebFlux through Spring Boot's {@link NettyRouteProvider}: a
  * request a fast pool claims is proxied by that pool's {@link FastProxy} before WebFlux
- * sees it; every other request (Actuator, the status endpoint, the application's own
- * handlers and Gateway routes, pools served by Gateway, WebSocket handshakes) goes on to
- * WebFlux as before. Until the application context is refreshed, and when no pool is
- * fast, every request goes on to WebFlux.
+ * sees it; every other request (Actuator, the status endpoint, the paths of the
+ * application's own handlers, its Gateway routes, pools served by Gateway, WebSocket
+ * handshakes) goes on to WebFlux as before. Until the application context is refreshed,
+ * and when no pool is fast, every request goes on to WebFlux.
  *
  * @author smart-stick
  */
@@ -46,11 +48,13 @@ public final class FastEngineRouteProvider implements NettyRouteProvider {
 	 * Start serving the fast pools: called once the application context is refreshed.
 	 * @param port the port of the application's server, -1 when unknown (every server
 	 * this provider was applied to then serves the pools)
+	 * @param applicationPaths path patterns of the application's own handlers, left to
+	 * WebFlux; empty when there are none
 	 */
-	public void open(int port) {
+	public void open(int port, List<PathPattern> applicationPaths) {
 		FastRoutes routes = this.routesSupplier.get();
 		this.port = port;
-		this.routes = (routes != null && routes.any()) ? routes : null;
+		this.routes = (routes != null && routes.any()) ? routes.leaving(applicationPaths) : null;
 	}
 
 	/**

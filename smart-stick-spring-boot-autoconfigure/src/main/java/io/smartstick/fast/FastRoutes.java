@@ -6,45 +6,85 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.netty.http.server.HttpServerRequest;
 
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+
 /**
  * Every pool in the order its Gateway route is tried, each with its fast proxy, or none
  * when the pool is served by Gateway: the first pool that claims a request decides which
  * engine serves it. WebSocket handshakes are left to the pool's Gateway route and its
- * WebSocket tunnel.
+ * WebSocket tunnel, and a request on a path of the application's own handlers is left to
+ * WebFlux, which serves it with that handler ahead of the pool's Gateway route.
  *
  * @author smart-stick
  */
 public final class FastRoutes {
 
+	private static final PathPattern[] NONE = {};
+
 	private final Entry[] entries;
+
+	private final PathPattern[] applicationPaths;
 
 	/**
 	 * Create the routes.
 	 * @param entries every pool, in the order of its route
 	 */
 	public FastRoutes(List<Entry> entries) {
-		this.entries = entries.toArray(Entry[]::new);
+		this(entries.toArray(Entry[]::new), NONE);
+	}
+
+	private FastRoutes(Entry[] entries, PathPattern[] applicationPaths) {
+		this.entries = entries;
+		this.applicationPaths = applicationPaths;
+	}
+
+	/**
+	 * Return these routes leaving the paths of the application's own handlers to WebFlux.
+	 * @param applicationPaths path patterns of the handlers WebFlux consults before the
+	 * pools' Gateway routes, empty when there are none
+	 * @return the routes
+	 */
+	public FastRoutes leaving(List<PathPattern> applicationPaths) {
+		return new FastRoutes(this.entries, applicationPaths.toArray(PathPattern[]::new));
 	}
 
 	/**
 	 * Return the fast proxy serving a request.
 	 * @param request the request
 	 * @return the proxy, or {@code null} when the request is left to WebFlux (no pool
-	 * claims it, the pool claiming it is served by Gateway, or it opens a WebSocket)
+	 * claims it, the pool claiming it is served by Gateway, it opens a WebSocket, or its
+	 * path is one of the application's own handlers)
 	 */
 	public FastProxy find(HttpServerRequest request) {
 		HttpHeaders headers = request.requestHeaders();
 		if (headers.contains(HttpHeaderNames.UPGRADE)) {
 			return null;
 		}
-		String path = rawPath(request.uri());
-		String host = headers.get(HttpHeaderNames.HOST);
+		return find(rawPath(request.uri()), headers.get(HttpHeaderNames.HOST));
+	}
+
+	FastProxy find(String path, String host) {
 		for (Entry entry : this.entries) {
 			if (entry.matcher().matches(path, host)) {
-				return entry.proxy();
+				return (entry.proxy() != null && !isApplicationPath(path)) ? entry.proxy() : null;
 			}
 		}
 		return null;
+	}
+
+	private boolean isApplicationPath(String rawPath) {
+		if (this.applicationPaths.length == 0) {
+			return false;
+		}
+		// the path alone decides: WebFlux then does as on the Gateway engine (the handler, a 405, the pool's route)
+		PathContainer path = PathContainer.parsePath(rawPath);
+		for (PathPattern pattern : this.applicationPaths) {
+			if (pattern.matches(path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.smartstick.routing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -16,10 +18,11 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
- * Tells whether a router function serves only excluded paths: every route's predicate
- * must be a conjunction (methods, headers, query parameters) with a path inside the
- * excluded paths. Anything it cannot be sure of (alternatives, negations, nested routes,
- * resources, predicates it does not know) counts as possibly serving any path.
+ * Enumerates the paths a router function may serve: every route's predicate must be a
+ * conjunction (methods, headers, query parameters) with a path, which is all the route
+ * can serve. Anything it cannot be sure of (a route without a path, alternatives,
+ * negations, nested routes, resources, predicates it does not know) counts as possibly
+ * serving any path.
  *
  * @author smart-stick
  */
@@ -27,28 +30,49 @@ final class RouterFunctionPaths implements RouterFunctions.Visitor {
 
 	private final ExcludedPaths excluded;
 
-	private boolean covered = true;
+	private final List<String> paths = new ArrayList<>();
+
+	private boolean known = true;
 
 	private RouterFunctionPaths(ExcludedPaths excluded) {
 		this.excluded = excluded;
 	}
 
 	static boolean coveredBy(RouterFunction<?> routerFunction, ExcludedPaths excluded) {
+		List<String> paths = pathsOutside(routerFunction, excluded);
+		return paths != null && paths.isEmpty();
+	}
+
+	/**
+	 * Return the path patterns of a router function's routes that lie outside the
+	 * excluded paths: one pattern per route, every request the route serves matches it.
+	 * @param routerFunction the router function
+	 * @param excluded the paths the load balancer serves itself
+	 * @return the path patterns, in route order, or {@code null} when a route may serve
+	 * any path
+	 */
+	static List<String> pathsOutside(RouterFunction<?> routerFunction, ExcludedPaths excluded) {
 		RouterFunctionPaths visitor = new RouterFunctionPaths(excluded);
 		routerFunction.accept(visitor);
-		return visitor.covered;
+		return visitor.known ? List.copyOf(visitor.paths) : null;
 	}
 
 	@Override
 	public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
 		Conjunction conjunction = new Conjunction();
 		predicate.accept(conjunction);
-		this.covered &= conjunction.sure && conjunction.excludedPath;
+		if (!conjunction.sure || conjunction.path == null) {
+			this.known = false;
+		}
+		else if (!conjunction.excludedPath) {
+			// the route needs every path of the conjunction: any one of them matches all it serves
+			this.paths.add(conjunction.path);
+		}
 	}
 
 	@Override
 	public void startNested(RequestPredicate predicate) {
-		this.covered = false;
+		this.known = false;
 	}
 
 	@Override
@@ -57,7 +81,7 @@ final class RouterFunctionPaths implements RouterFunctions.Visitor {
 
 	@Override
 	public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {
-		this.covered = false;
+		this.known = false;
 	}
 
 	@Override
@@ -66,15 +90,18 @@ final class RouterFunctionPaths implements RouterFunctions.Visitor {
 
 	@Override
 	public void unknown(RouterFunction<?> routerFunction) {
-		this.covered = false;
+		this.known = false;
 	}
 
 	/**
-	 * Whether a predicate is a plain conjunction that includes an excluded path.
+	 * Whether a predicate is a plain conjunction, its first path, and whether it includes
+	 * an excluded path.
 	 */
 	private final class Conjunction implements RequestPredicates.Visitor {
 
 		private boolean sure = true;
+
+		private String path;
 
 		private boolean excludedPath;
 
@@ -84,6 +111,9 @@ final class RouterFunctionPaths implements RouterFunctions.Visitor {
 
 		@Override
 		public void path(String pattern) {
+			if (this.path == null) {
+				this.path = pattern;
+			}
 			if (RouterFunctionPaths.this.excluded.covers(pattern)) {
 				this.excludedPath = true;
 			}

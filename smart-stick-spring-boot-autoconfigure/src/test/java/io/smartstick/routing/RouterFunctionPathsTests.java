@@ -16,8 +16,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link RouterFunctionPaths} is sure a router function serves only excluded paths, or
- * says it may serve others.
+ * {@link RouterFunctionPaths} enumerates the paths a router function serves outside the
+ * excluded ones, is sure it serves only excluded paths, or says it may serve any path.
  */
 class RouterFunctionPathsTests {
 
@@ -83,6 +83,38 @@ class RouterFunctionPathsTests {
 		assertThat(RouterFunctionPaths.coveredBy(
 				RouterFunctions.resources("/actuator/files/**", new ClassPathResource("static/")), EXCLUDED))
 			.isFalse();
+	}
+
+	@Test
+	void pathsOutsideTheExcludedOnesAreEnumeratedOnePerRoute() {
+		RouterFunction<ServerResponse> routes = RouterFunctions
+			.route(RequestPredicates.POST("/demo/{port}/{action}"), OK)
+			.andRoute(RequestPredicates.GET("/_lb/health"), OK)
+			.andRoute(RequestPredicates.path("/files/**")
+				.and(RequestPredicates.accept(MediaType.APPLICATION_JSON))
+				.and(RequestPredicates.queryParam("q", (value) -> true)), OK)
+			.andRoute(RequestPredicates.GET("relative"), OK);
+		assertThat(RouterFunctionPaths.pathsOutside(routes, EXCLUDED)).containsExactly("/demo/{port}/{action}",
+				"/files/**", "/relative");
+	}
+
+	@Test
+	void aRouteWhosePathsCannotBeKnownMakesThePathsUnknown() {
+		RouterFunction<ServerResponse> known = RouterFunctions.route(RequestPredicates.GET("/hello"), OK);
+		assertThat(RouterFunctionPaths.pathsOutside(known.andRoute(RequestPredicates.method(HttpMethod.GET), OK),
+				EXCLUDED))
+			.isNull();
+		assertThat(RouterFunctionPaths.pathsOutside(
+				known.andRoute(RequestPredicates.GET("/a").or(RequestPredicates.GET("/b")), OK), EXCLUDED))
+			.isNull();
+		assertThat(RouterFunctionPaths.pathsOutside(
+				known.and(RouterFunctions.nest(RequestPredicates.path("/nested"),
+						RouterFunctions.route(RequestPredicates.GET("/x"), OK))),
+				EXCLUDED))
+			.isNull();
+		assertThat(RouterFunctionPaths.pathsOutside(
+				known.and(RouterFunctions.resources("/files/**", new ClassPathResource("static/"))), EXCLUDED))
+			.isNull();
 	}
 
 }
