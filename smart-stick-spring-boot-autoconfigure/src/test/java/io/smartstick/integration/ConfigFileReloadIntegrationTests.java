@@ -65,20 +65,20 @@ class ConfigFileReloadIntegrationTests {
 				"--smartstick.drain-timeout=5s");
 		BackendRegistry registry = this.context.getBean(BackendRegistry.class);
 		WebTestClient client = client();
-		String stickyToB = cookieFor(client, "1");
+		String stickyToB = StickyRequests.cookieFor(client, "1", 50);
 		try (LoadClients load = new LoadClients(baseUrl(), "X-Backend-ID", 6)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 50);
 			write(file, config(backend(0, this.a, 3), backend(2, this.c, 1)));
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> registry.find(1) == null && registry.find(2) != null && registry.find(2).isHealthy());
 			assertThat(registry.find(0).weight()).isEqualTo(3);
-			EntityExchangeResult<String> moved = get(client, stickyToB);
+			EntityExchangeResult<String> moved = StickyRequests.get(client, stickyToB);
 			assertThat(moved.getResponseHeaders().getFirst("x-backend-id")).isIn("0", "2");
 			assertThat(moved.getResponseCookies().getFirst("X-Backend-ID")).isNotNull();
 			int toA = 0;
 			int total = 200;
 			for (int i = 0; i < total; i++) {
-				if ("0".equals(get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
+				if ("0".equals(StickyRequests.get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
 					toA++;
 				}
 			}
@@ -108,25 +108,7 @@ class ConfigFileReloadIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> output.getOut().contains("Rejected the changed smartstick.config-file"));
 		assertThat(registry.all()).extracting((backend) -> backend.idValue()).containsExactly("0", "1");
-		get(client(), null);
-	}
-
-	private String cookieFor(WebTestClient client, String backendId) {
-		for (int i = 0; i < 50; i++) {
-			EntityExchangeResult<String> result = get(client, null);
-			if (backendId.equals(result.getResponseHeaders().getFirst("x-backend-id"))) {
-				return result.getResponseCookies().getFirst("X-Backend-ID").getValue();
-			}
-		}
-		throw new IllegalStateException("backend " + backendId + " was never chosen");
-	}
-
-	private static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
-		WebTestClient.RequestHeadersSpec<?> request = client.get().uri("/");
-		if (cookie != null) {
-			request = request.cookie("X-Backend-ID", cookie);
-		}
-		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+		StickyRequests.get(client(), null);
 	}
 
 	private String baseUrl() {

@@ -73,7 +73,7 @@ class PropertiesRefreshIntegrationTests {
 		start();
 		BackendRegistry registry = this.context.getBean(BackendRegistry.class);
 		WebTestClient client = client();
-		String stickyToB = cookieFor(client, "1");
+		String stickyToB = StickyRequests.cookieFor(client, "1", 50);
 		try (LoadClients load = new LoadClients(baseUrl(), "X-Backend-ID", 6)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 50);
 			set(0, 0, a.url(), 1);
@@ -81,13 +81,13 @@ class PropertiesRefreshIntegrationTests {
 			refresh();
 			assertThat(registry.find(1)).isNull();
 			await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(2).isHealthy());
-			EntityExchangeResult<String> moved = get(client, stickyToB);
+			EntityExchangeResult<String> moved = StickyRequests.get(client, stickyToB);
 			assertThat(moved.getResponseHeaders().getFirst("x-backend-id")).isIn("0", "2");
 			assertThat(moved.getResponseCookies().getFirst("X-Backend-ID").getValue()).isNotEqualTo(stickyToB);
 			int toC = 0;
 			int total = 200;
 			for (int i = 0; i < total; i++) {
-				if ("2".equals(get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
+				if ("2".equals(StickyRequests.get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
 					toC++;
 				}
 			}
@@ -114,7 +114,7 @@ class PropertiesRefreshIntegrationTests {
 			.contains("smartstick.backends[1].url");
 		assertThat(registry.find(0).weight()).as("nothing half applied").isEqualTo(1);
 		assertThat(registry.find(1).url().toString()).isEqualTo(b.url());
-		get(client(), null);
+		StickyRequests.get(client(), null);
 	}
 
 	@Test
@@ -174,24 +174,6 @@ class PropertiesRefreshIntegrationTests {
 
 	private void refresh() {
 		this.context.publishEvent(new EnvironmentChangeEvent(this.context, Set.copyOf(this.properties.keySet())));
-	}
-
-	private String cookieFor(WebTestClient client, String backendId) {
-		for (int i = 0; i < 50; i++) {
-			EntityExchangeResult<String> result = get(client, null);
-			if (backendId.equals(result.getResponseHeaders().getFirst("x-backend-id"))) {
-				return result.getResponseCookies().getFirst("X-Backend-ID").getValue();
-			}
-		}
-		throw new IllegalStateException("backend " + backendId + " was never chosen");
-	}
-
-	private static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
-		WebTestClient.RequestHeadersSpec<?> request = client.get().uri("/");
-		if (cookie != null) {
-			request = request.cookie("X-Backend-ID", cookie);
-		}
-		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
 	}
 
 	private int port() {

@@ -47,12 +47,12 @@ class SharedSecretIntegrationTests {
 
 	@Test
 	void cookieFromOneInstanceIsHonouredByTheOther() {
-		EntityExchangeResult<String> fromFirst = get(client(first), null);
+		EntityExchangeResult<String> fromFirst = StickyRequests.get(client(first), null);
 		ResponseCookie cookie = fromFirst.getResponseCookies().getFirst("X-Backend-ID");
 		String backendId = fromFirst.getResponseHeaders().getFirst("x-backend-id");
 		assertThat(cookie.getValue()).startsWith(backendId + ".").hasSizeGreaterThan(backendId.length() + 16);
 		for (int i = 0; i < 5; i++) {
-			EntityExchangeResult<String> fromSecond = get(client(second), cookie.getValue());
+			EntityExchangeResult<String> fromSecond = StickyRequests.get(client(second), cookie.getValue());
 			assertThat(fromSecond.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(backendId);
 			assertThat(fromSecond.getResponseCookies().get("X-Backend-ID")).isNull();
 		}
@@ -63,7 +63,7 @@ class SharedSecretIntegrationTests {
 		String signedForOne = signedValueFor("1");
 		String forged = "0" + signedForOne.substring(1);
 		for (String value : new String[] { "1", "0", forged, signedForOne + "x", signedForOne.toUpperCase() }) {
-			EntityExchangeResult<String> result = get(client(second), value);
+			EntityExchangeResult<String> result = StickyRequests.get(client(second), value);
 			assertThat(result.getResponseCookies().getFirst("X-Backend-ID")).as("cookie %s", value).isNotNull();
 		}
 	}
@@ -75,7 +75,7 @@ class SharedSecretIntegrationTests {
 		int toHeavier = 0;
 		int total = 600;
 		for (int i = 0; i < total; i++) {
-			if ("0".equals(get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
+			if ("0".equals(StickyRequests.get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
 				toHeavier++;
 			}
 		}
@@ -83,21 +83,7 @@ class SharedSecretIntegrationTests {
 	}
 
 	private String signedValueFor(String backendId) {
-		for (int i = 0; i < 200; i++) {
-			EntityExchangeResult<String> result = get(client(first), null);
-			if (backendId.equals(result.getResponseHeaders().getFirst("x-backend-id"))) {
-				return result.getResponseCookies().getFirst("X-Backend-ID").getValue();
-			}
-		}
-		throw new IllegalStateException("backend " + backendId + " was never chosen");
-	}
-
-	private static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
-		WebTestClient.RequestHeadersSpec<?> request = client.get().uri("/");
-		if (cookie != null) {
-			request = request.cookie("X-Backend-ID", cookie);
-		}
-		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+		return StickyRequests.cookieFor(client(first), backendId, 200);
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {
