@@ -1,18 +1,31 @@
 package io.smartstick.balancer;
 
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * The order in which smooth weighted round robin visits a set of backends, as computed by
  * nginx's algorithm: each step every backend gains its weight, the one with the most
  * credit is picked and pays back the total. Weights are reduced by their greatest common
  * divisor and, if their sum is very large, scaled down so the order stays small.
+ * <p>
+ * A schedule is built on the request path whenever the set of available backends changes
+ * (a health result, an admin action, a backend added or removed), so building it must stay
+ * cheap for large pools: equal weights give the candidates' own order (what nginx's
+ * algorithm gives them) in linear time, and when nginx's algorithm would take more than
+ * 65,536 steps (it looks at every backend for every pick) the same shares are interleaved
+ * by the Sainte-Lagu&euml; method with a heap instead: each pick goes to the backend whose
+ * next pick is due first, {@code (2k + 1) / weight} after {@code k} picks, which spreads
+ * each backend's picks as evenly over the cycle.
  *
  * @author smart-stick
  */
 final class SmoothWeightedSchedule {
 
 	private static final int MAX_LENGTH = 8192;
+
+	/** Steps nginx's algorithm may take (picks times backends) before the heap takes over. */
+	private static final long MAX_EXACT_WORK = 1 << 16;
 
 	private final List<Backend> candidates;
 
@@ -21,11 +34,25 @@ final class SmoothWeightedSchedule {
 	SmoothWeightedSchedule(List<Backend> candidates) {
 		this.candidates = candidates;
 		int[] weights = weights(candidates);
-		int total = 0;
+		long total = 0;
+		boolean equal = true;
 		for (int weight : weights) {
 			total += weight;
+			equal &= weight == weights[0];
 		}
-		this.order = new Backend[total];
+		if (equal) {
+			this.order = candidates.toArray(new Backend[0]);
+		}
+		else if (total * weights.length <= MAX_EXACT_WORK) {
+			this.order = nginxOrder(candidates, weights, (int) total);
+		}
+		else {
+			this.order = apportionedOrder(candidates, weights, (int) total);
+		}
+	}
+
+	private static Backend[] nginxOrder(List<Backend> candidates, int[] weights, int total) {
+		Backend[] order = new Backend[total];
 		long[] credit = new long[weights.length];
 		for (int step = 0; step < total; step++) {
 			int best = 0;
@@ -36,8 +63,29 @@ final class SmoothWeightedSchedule {
 				}
 			}
 			credit[best] -= total;
-			this.order[step] = candidates.get(best);
+			order[step] = candidates.get(best);
 		}
+		return order;
+	}
+
+	private static Backend[] apportionedOrder(List<Backend> candidates, int[] weights, int total) {
+		Backend[] order = new Backend[total];
+		int[] picks = new int[weights.length];
+		// due first: the smallest (2 * picks + 1) / weight, compared without division; ties to the earlier backend
+		PriorityQueue<Integer> due = new PriorityQueue<>(weights.length, (a, b) -> {
+			int byDue = Long.compare((2L * picks[a] + 1) * weights[b], (2L * picks[b] + 1) * weights[a]);
+			return (byDue != 0) ? byDue : Integer.compare(a, b);
+		});
+		for (int i = 0; i < weights.length; i++) {
+			due.add(i);
+		}
+		for (int step = 0; step < total; step++) {
+			int next = due.poll();
+			order[step] = candidates.get(next);
+			picks[next]++;
+			due.add(next);
+		}
+		return order;
 	}
 
 	private static int[] weights(List<Backend> candidates) {

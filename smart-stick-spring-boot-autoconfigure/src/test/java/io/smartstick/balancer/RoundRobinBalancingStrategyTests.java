@@ -3,6 +3,7 @@ package io.smartstick.balancer;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import static io.smartstick.test.Backends.backend;
@@ -90,6 +91,45 @@ class RoundRobinBalancingStrategyTests {
 		// a backend with a positive weight must still be picked now and then
 		assertThat(lightPicks).isBetween(1L, 25L);
 		assertThat(picks).filteredOn((backend) -> backend == heavy).hasSize(100_000 - (int) lightPicks);
+	}
+
+	@Test
+	void aThousandEqualBackendsAreVisitedInTheirOrder() {
+		List<Backend> candidates = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			candidates.add(backend(i, 1));
+		}
+		assertThat(picks(candidates, 2000)).containsExactlyElementsOf(twice(candidates));
+	}
+
+	@Test
+	void aLargePoolOfMixedWeightsGetsExactSharesPerCycleSpreadEvenly() {
+		// 1,000 backends of weights 1 to 4: beyond the size where nginx's algorithm is used
+		List<Backend> candidates = new ArrayList<>();
+		int total = 0;
+		for (int i = 0; i < 1000; i++) {
+			candidates.add(backend(i, 1 + i % 4));
+			total += 1 + i % 4;
+		}
+		List<Backend> picks = picks(candidates, total);
+		int[] seen = new int[candidates.size()];
+		for (int step = 0; step < total; step++) {
+			seen[picks.get(step).id()]++;
+			for (Backend backend : List.of(candidates.get(0), candidates.get(3), candidates.get(997))) {
+				double share = (step + 1) * (double) backend.weight() / total;
+				assertThat((double) seen[backend.id()]).as("picks of %s after %d", backend, step + 1)
+					.isCloseTo(share, Offset.offset(1.0));
+			}
+		}
+		for (Backend backend : candidates) {
+			assertThat(seen[backend.id()]).as("picks of %s in one cycle", backend).isEqualTo(backend.weight());
+		}
+	}
+
+	private static List<Backend> twice(List<Backend> candidates) {
+		List<Backend> both = new ArrayList<>(candidates);
+		both.addAll(candidates);
+		return both;
 	}
 
 	private List<Backend> picks(List<Backend> candidates, int count) {
