@@ -31,6 +31,8 @@ public final class Backend implements ServiceInstance {
 
 	private final String proxyPrefix;
 
+	private final String hostHeader;
+
 	private final boolean numericKey;
 
 	private volatile int weight;
@@ -131,6 +133,7 @@ public final class Backend implements ServiceInstance {
 		this.basePath = (path == null || path.isEmpty() || "/".equals(path)) ? ""
 				: (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
 		this.proxyPrefix = (isSecure() ? "https" : "http") + "://" + url.getRawAuthority() + this.basePath;
+		this.hostHeader = (getPort() == (isSecure() ? 443 : 80)) ? url.getHost() : url.getRawAuthority();
 		this.weight = weight;
 		this.owner = owner;
 		this.healthSettings = healthSettings;
@@ -206,6 +209,15 @@ public final class Backend implements ServiceInstance {
 	 */
 	public String proxyPrefix() {
 		return this.proxyPrefix;
+	}
+
+	/**
+	 * Return the {@code Host} header of a request proxied to this backend: its host, and
+	 * its port unless that is the scheme's default.
+	 * @return the host header, such as {@code 10.0.0.5:8080}
+	 */
+	public String hostHeader() {
+		return this.hostHeader;
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -77,8 +76,6 @@ public final class FastProxy {
 
 	private final SmartStickObserver observer;
 
-	private final Map<Backend, String> hostHeaders = new ConcurrentHashMap<>();
-
 	/**
 	 * Create the proxy of one pool.
 	 * @param selector decides each request's backend, cookie first
@@ -110,17 +107,6 @@ public final class FastProxy {
 	 */
 	public Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		return new Exchange(request, response).attempt(null, 0, null, false);
-	}
-
-	private String hostHeader(Backend backend) {
-		String host = this.hostHeaders.get(backend);
-		if (host == null) {
-			int port = backend.getPort();
-			boolean defaultPort = port == (backend.isSecure() ? 443 : 80);
-			host = defaultPort ? backend.getHost() : backend.url().getRawAuthority();
-			this.hostHeaders.put(backend, host);
-		}
-		return host;
 	}
 
 	/**
@@ -176,7 +162,7 @@ public final class FastProxy {
 					HttpHeaders headers = backendRequest.requestHeaders();
 					FastProxy.this.forwarding.write(this.request.requestHeaders(), this.request.remoteAddress(),
 							this.request.scheme(), headers);
-					headers.set(HttpHeaderNames.HOST, hostHeader(backend));
+					headers.set(HttpHeaderNames.HOST, backend.hostHeader());
 					if (this.hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
 						// the client's Transfer-Encoding is hop-by-hop: this hop's framing of a body of unknown length
 						headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
