@@ -52,6 +52,8 @@
 #   SCALE_CHURN_IDLE=30          seconds of the churn window without traffic (CPU cost of churn)
 #   SCALE_CHURN_WARMUP=20        seconds of load before part 3's windows, not measured
 #   SCALE_CHURN_PERCENT=10       % of the backends replaced every second
+#   SCALE_CHURN_PROFILE=0        seconds of Java Flight Recorder profile in each loaded window of
+#                                part 3, from its 5th second (0: none; at most SCALE_CHURN_SECONDS - 10)
 #   SCALE_RPS_LIMIT=5            % by which req/s under churn may fall short of the no-churn window
 #   SCALE_SKIP_BUILD=0           1 reuses the sample jar already built
 #   SCALE_MVN_ARGS=              extra Maven arguments, e.g. -o to build offline
@@ -88,6 +90,7 @@ CHURN_SECONDS="${SCALE_CHURN_SECONDS:-60}"
 CHURN_IDLE="${SCALE_CHURN_IDLE:-30}"
 CHURN_WARMUP="${SCALE_CHURN_WARMUP:-20}"
 CHURN_PERCENT="${SCALE_CHURN_PERCENT:-10}"
+CHURN_PROFILE="${SCALE_CHURN_PROFILE:-0}"
 RPS_LIMIT="${SCALE_RPS_LIMIT:-5}"
 SKIP_BUILD="${SCALE_SKIP_BUILD:-0}"
 read -r -a MVN_ARGS <<<"${SCALE_MVN_ARGS:-}"
@@ -293,7 +296,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 is_int() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for setting in BACKENDS INTERVAL_MS HEALTH_WINDOW BASELINE_WINDOW SETTLE SETTLE_MAX HEALTHY_TIMEOUT CLIENTS WARMUP_CLIENTS \
 	CHUNKS CLIENTS_TIMEOUT THREADS CONNECTIONS LOAD_CPU JVM_CPU START_TIMEOUT FLAT_MIB CPU_LIMIT THREAD_SLACK PROFILE \
-	CHURN_SECONDS CHURN_IDLE CHURN_WARMUP CHURN_PERCENT RPS_LIMIT; do
+	CHURN_SECONDS CHURN_IDLE CHURN_WARMUP CHURN_PERCENT CHURN_PROFILE RPS_LIMIT; do
 	is_int "${!setting}" || die "SCALE_${setting} must be a whole number, got '${!setting}'"
 done
 ((BACKENDS >= 1 && BACKENDS <= 10000)) || die "SCALE_BACKENDS must be 1 to 10000, got ${BACKENDS}"
@@ -302,6 +305,8 @@ done
 ((CHURN_PERCENT >= 1 && CHURN_PERCENT <= 50)) || die "SCALE_CHURN_PERCENT must be 1 to 50, got ${CHURN_PERCENT}"
 ((CHURN_SECONDS == 0 || (CHURN_SECONDS >= 5 && CHURN_IDLE >= 5 && CHURN_WARMUP >= 1))) \
 	|| die "SCALE_CHURN_SECONDS must be 0 (no part 3) or at least 5, SCALE_CHURN_IDLE at least 5, SCALE_CHURN_WARMUP at least 1"
+((CHURN_PROFILE == 0 || CHURN_PROFILE + 10 <= CHURN_SECONDS)) \
+	|| die "SCALE_CHURN_PROFILE must be 0 or at most SCALE_CHURN_SECONDS - 10, got ${CHURN_PROFILE}"
 ((CHUNKS >= 1 && CHUNKS <= 100)) || die "SCALE_CHUNKS must be 1 to 100, got ${CHUNKS}"
 ((CLIENTS == 0 || CLIENTS >= CHUNKS)) || die "SCALE_CLIENTS must be 0 (no part 2) or at least SCALE_CHUNKS"
 ((CLIENTS + WARMUP_CLIENTS + 1000 * (CHUNKS + 1) < 16777216)) \
@@ -741,6 +746,22 @@ load_window() {
 	log "$1: ${into[requests]} requests, ${into[rps]} req/s, ${into[errors]} failed, p99 ${into[p99]}, JVM ${into[cpu]}% of one core"
 }
 
+# with SCALE_CHURN_PROFILE, profiles the JVM in the background from 5 s on (the loaded window
+# starting next); $1 label. wait_profile waits for it
+PROFILER_PID=""
+profile_window() {
+	((CHURN_PROFILE > 0)) || return 0
+	(sleep 5 && profile_jvm "${LB1_PID}" "$1" "${CHURN_PROFILE}") &
+	PROFILER_PID=$!
+	PIDS+=("${PROFILER_PID}")
+}
+wait_profile() {
+	[[ -n "${PROFILER_PID}" ]] || return 0
+	wait "${PROFILER_PID}" || die "profiling the churn window failed"
+	forget_pid "${PROFILER_PID}"
+	PROFILER_PID=""
+}
+
 # part 3: no churn, then churn, under load; then churn without traffic
 churn_part() {
 	local expected actual
@@ -749,9 +770,13 @@ churn_part() {
 	log "part 3: ${CHURN_WARMUP} s of load to warm the proxy path up (not measured)"
 	load_window WARM "${CHURN_WARMUP}" 0
 	log "part 3: ${CHURN_SECONDS} s of load without churn (wrk -t${THREADS} -c${CONNECTIONS}, a new client per request)"
+	profile_window churn-steady
 	load_window STEADY "${CHURN_SECONDS}" 0
+	wait_profile
 	log "part 3: ${CHURN_SECONDS} s of load while ${CHURN_PERCENT}% of the backends are replaced every second"
+	profile_window churn-churn
 	load_window CHURN "${CHURN_SECONDS}" 1
+	wait_profile
 	log "part 3: ${CHURN_IDLE} s of churn without traffic"
 	local t0 u0
 	proc_ticks "${LB1_PID}"
