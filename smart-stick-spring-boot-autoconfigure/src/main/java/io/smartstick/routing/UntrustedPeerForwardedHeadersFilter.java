@@ -3,6 +3,7 @@ package io.smartstick.routing;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.springframework.cloud.gateway.filter.headers.ForwardedHeadersFilter;
@@ -48,9 +49,9 @@ public class UntrustedPeerForwardedHeadersFilter implements HttpHeadersFilter, O
 
 	private final TrustedProxies trustedProxies;
 
-	private final Supplier<XForwardedHeadersFilter> xForwarded;
+	private final Resolved<XForwardedHeadersFilter> xForwarded;
 
-	private final Supplier<ForwardedHeadersFilter> forwarded;
+	private final Resolved<ForwardedHeadersFilter> forwarded;
 
 	private volatile HttpHeadersFilter freshXForwarded;
 
@@ -66,8 +67,8 @@ public class UntrustedPeerForwardedHeadersFilter implements HttpHeadersFilter, O
 	public UntrustedPeerForwardedHeadersFilter(String trustedProxies, Supplier<XForwardedHeadersFilter> xForwarded,
 			Supplier<ForwardedHeadersFilter> forwarded) {
 		this.trustedProxies = TrustedProxies.from(trustedProxies);
-		this.xForwarded = xForwarded;
-		this.forwarded = forwarded;
+		this.xForwarded = new Resolved<>(xForwarded);
+		this.forwarded = new Resolved<>(forwarded);
 	}
 
 	@Override
@@ -155,6 +156,31 @@ public class UntrustedPeerForwardedHeadersFilter implements HttpHeadersFilter, O
 		filter.setProtoAppend(settings.isProtoAppend());
 		filter.setPrefixAppend(settings.isPrefixAppend());
 		return filter;
+	}
+
+	/**
+	 * A bean looked up once, on first use (looking it up is far dearer than a request's
+	 * header work), and remembered even when there is none.
+	 */
+	private static final class Resolved<T> {
+
+		private final Supplier<T> lookup;
+
+		private volatile Optional<T> value;
+
+		Resolved(Supplier<T> lookup) {
+			this.lookup = lookup;
+		}
+
+		T get() {
+			Optional<T> value = this.value;
+			if (value == null) {
+				value = Optional.ofNullable(this.lookup.get());
+				this.value = value;
+			}
+			return value.orElse(null);
+		}
+
 	}
 
 	private static boolean isForwardingHeader(String name) {
