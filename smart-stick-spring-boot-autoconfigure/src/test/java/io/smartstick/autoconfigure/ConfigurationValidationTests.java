@@ -19,6 +19,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.mock.env.MockEnvironment;
@@ -321,6 +322,28 @@ class ConfigurationValidationTests {
 		failure.assertReports("smartstick.pools.api.filters[0]", "is not a Gateway filter definition",
 				"StripPrefix=1");
 		assertThat(analysis.getDescription()).contains("Value: \"ftp://x\"").contains("Value: \"Strip Prefix\"");
+	}
+
+	@Test
+	void entryFieldSetOnlyInAListThatAnotherSourceReplacesIsExplained() {
+		// the command line's list replaces application.yml's whole: its entry has no id
+		MockEnvironment environment = new MockEnvironment();
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("commandLineArgs",
+					Map.of("smartstick.backends[0].url", "http://127.0.0.1:5000")));
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("application.yml",
+					Map.of("smartstick.backends[0].id", "0", "smartstick.backends[0].url", "http://127.0.0.1:6000")));
+		Binder binder = Binder.get(environment);
+		SmartStickProperties properties = binder.bindOrCreate(SmartStickProperties.PREFIX, SmartStickProperties.class);
+		InvalidConfigurationException exception = catchThrowableOfType(InvalidConfigurationException.class,
+				() -> PoolDefinitions.create(properties, binder, List.of("round-robin")));
+		FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer(environment).analyze(exception);
+		assertThat(analysis.getDescription()).contains("smartstick.backends[0].id is missing")
+			.contains("a list is taken whole from the source of highest precedence")
+			.contains("'commandLineArgs'")
+			.doesNotContain("Value: \"0\"");
+		assertThat(analysis.getAction()).contains("Set it in 'commandLineArgs' too");
 	}
 
 	private void assertHealthInterval(String value, Duration expected) {
