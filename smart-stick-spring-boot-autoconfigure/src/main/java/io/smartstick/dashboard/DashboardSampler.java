@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -37,6 +38,9 @@ public class DashboardSampler implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(DashboardSampler.class);
 
 	private static final Duration MINUTE = Duration.ofMinutes(1);
+
+	/** How long a state change waits for the changes that come with it before it is pushed. */
+	private static final Duration CHANGE_DELAY = Duration.ofMillis(100);
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -156,15 +160,17 @@ public class DashboardSampler implements SmartLifecycle {
 
 	/**
 	 * Offer the open dashboards an update at once when a backend changed state, rather
-	 * than at the next sample: one update for a burst of changes, built off the thread
-	 * that published the change.
+	 * than at the next sample: one update for a burst of changes (those of the next
+	 * 100 ms), built off the thread that published the change, and none while no
+	 * dashboard is open.
 	 */
 	private void changed() {
-		if (this.changePending.compareAndSet(false, true)) {
+		if (this.stream.subscribers() > 0 && this.changePending.compareAndSet(false, true)) {
+			// a short wait gathers the changes of a burst (a reload, a discovery refresh) into one update
 			this.scheduler.schedule(() -> {
 				this.changePending.set(false);
 				publish(false);
-			});
+			}, CHANGE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -178,6 +184,10 @@ public class DashboardSampler implements SmartLifecycle {
 						Backend backend = entry.getKey();
 						entry.getValue().sample(now, backend.requests(), this.traffic.traffic(backend), this.scratch);
 					}
+				}
+				if (this.stream.subscribers() == 0) {
+					// nobody to read it: a dashboard that connects starts from a snapshot of its own
+					return;
 				}
 				// published under the monitor too, so that updates go out in the order they were built
 				this.stream.publish(mapper.writeValueAsString(this.document.build(false, sample)));
