@@ -1,4 +1,4 @@
-package io.smartstick.routing;
+package io.smartstick.tunnel;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.smartstick.routing;
+package io.smartstick.tunnel;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
