@@ -117,7 +117,7 @@ public final class WebSocketUpgrade {
 		}
 		// taken over here, on the backend's event loop, before anything after the 101 is read
 		WebSocketTunnel tunnel = WebSocketTunnel.accept(connection);
-		return answer.switchingProtocols(response)
+		return Mono.defer(() -> answer.switchingProtocols(response))
 			.flatMap((headers) -> tunnel.join(client, headers, response.status().reasonPhrase(), backend,
 					this.idleTimeout))
 			.doFinally((signal) -> tunnel.close());
