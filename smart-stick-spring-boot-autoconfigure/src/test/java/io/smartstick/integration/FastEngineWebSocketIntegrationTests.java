@@ -174,7 +174,8 @@ class FastEngineWebSocketIntegrationTests {
 				.jsonPath("$.error")
 				.isNotEmpty();
 		}
-		assertThat(this.pools.find("gone").registry().find(0).isHealthy()).as("taken down by passive detection").isFalse();
+		assertThat(this.pools.find("gone").registry().find(0).isHealthy()).as("taken down by passive detection")
+			.isFalse();
 		assertThat(this.seen.upgrades).as("upgrades WebFlux served")
 			.hasSize(this.engines.isFast("gone") ? 0 : 2);
 	}

@@ -28,9 +28,10 @@ import reactor.netty.resources.LoopResources;
  * {@code /ws-headers} greets with some of its upgrade request's headers
  * ({@code Host=... X-Forwarded-For=... X-Forwarded-Proto=... Cookie=... X-Custom=...})
  * and waits for the client to close. {@code /flood} sends {@value #FLOOD_FRAMES} binary
- * frames of {@value #FLOOD_FRAME_SIZE} bytes as fast as its connection takes them. {@code /refuse} answers the upgrade with 403.
- * {@code /slowbody?ms=N} sends its headers at once and its body N milliseconds later.
- * Other plain HTTP requests get {@code backend-<name>}, so health checks pass.
+ * frames of {@value #FLOOD_FRAME_SIZE} bytes as fast as its connection takes them.
+ * {@code /refuse} answers the upgrade with 403. {@code /slowbody?ms=N} sends its headers
+ * at once and its body N milliseconds later. Other plain HTTP requests get
+ * {@code backend-<name>}, so health checks pass.
  */
 public final class WebSocketBackend implements AutoCloseable {
 
