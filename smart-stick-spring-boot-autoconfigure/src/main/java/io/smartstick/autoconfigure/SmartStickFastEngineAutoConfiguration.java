@@ -19,6 +19,7 @@ import io.smartstick.routing.ExcludedPaths;
 import io.smartstick.routing.UntrustedPeerForwardedHeadersFilter;
 import io.smartstick.sticky.StickyPool;
 import io.smartstick.sticky.StickyPools;
+import io.smartstick.tunnel.WebSocketUpgrade;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 
@@ -118,7 +119,7 @@ public class SmartStickFastEngineAutoConfiguration {
 				proxy = new FastProxy(sticky.selector(), sticky.cookieWriter(), forwarding, pooled, fresh,
 						FastProxy.Settings.of(definition.passive(), settings.retries(),
 								definition.healthChecks().interval().toSeconds(), Clock.systemUTC()),
-						observer);
+						observer, new WebSocketUpgrade(settings.websocketIdleTimeout()));
 			}
 			entries.add(new FastRoutes.Entry(definition.name(), matcher, proxy));
 		}

@@ -16,10 +16,11 @@ import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Puts the fast engine beneath WebFlux through Spring Boot's {@link NettyRouteProvider}: a
- * request a fast pool claims is proxied by that pool's {@link FastProxy} before WebFlux
- * sees it; every other request (Actuator, the status endpoint, the paths of the
- * application's own handlers, its Gateway routes, pools served by Gateway, WebSocket
- * handshakes) goes on to WebFlux as before. Until the application context is refreshed,
+ * request a fast pool claims, WebSocket upgrades included, is proxied by that pool's
+ * {@link FastProxy} before WebFlux sees it; every other request (Actuator, the status
+ * endpoint, the paths of the application's own handlers, its Gateway routes, pools served
+ * by Gateway, upgrades that cannot be tunnelled, see {@link FastRoutes}) goes on to
+ * WebFlux as before. Until the application context is refreshed,
  * and when no pool is fast, every request goes on to WebFlux.
  *
  * @author smart-stick

@@ -25,6 +25,7 @@ import io.smartstick.sticky.InFlight;
 import io.smartstick.sticky.StickyBackendSelector;
 import io.smartstick.sticky.StickyCookieWriter;
 import io.smartstick.sticky.StickySelection;
+import io.smartstick.tunnel.WebSocketUpgrade;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.reactivestreams.Publisher;
@@ -43,7 +44,8 @@ import reactor.util.context.Context;
  * sticky choice (cookie, then strategy), counting, header policy, passive detection,
  * retry rules and JSON error answers as the pool's Gateway route, with bodies streamed
  * as retained {@code ByteBuf}s both ways and backend connections kept alive in the HTTP
- * client's pool.
+ * client's pool. WebSocket upgrades go the same way to the backend, through the
+ * {@link WebSocketUpgrade} the Gateway route shares, and are tunnelled once it accepts.
  *
  * @author smart-stick
  */
@@ -76,6 +78,8 @@ public final class FastProxy {
 
 	private final SmartStickObserver observer;
 
+	private final WebSocketUpgrade webSockets;
+
 	/**
 	 * Create the proxy of one pool.
 	 * @param selector decides each request's backend, cookie first
@@ -86,9 +90,11 @@ public final class FastProxy {
 	 * @param fresh the same, on connections of their own (a connection pool apart)
 	 * @param settings the pool's retry and error settings
 	 * @param observer told of assignments, retries and ends of exchanges
+	 * @param webSockets tunnels the pool's WebSocket upgrades
 	 */
 	public FastProxy(StickyBackendSelector selector, StickyCookieWriter cookieWriter, ForwardingHeaders forwarding,
-			HttpClient pooled, HttpClient fresh, Settings settings, SmartStickObserver observer) {
+			HttpClient pooled, HttpClient fresh, Settings settings, SmartStickObserver observer,
+			WebSocketUpgrade webSockets) {
 		this.selector = selector;
 		this.cookieWriter = cookieWriter;
 		this.forwarding = forwarding;
@@ -97,10 +103,12 @@ public final class FastProxy {
 		this.registry = selector.registry();
 		this.settings = settings;
 		this.observer = observer;
+		this.webSockets = webSockets;
 	}
 
 	/**
-	 * Proxy one request.
+	 * Proxy one request, a WebSocket upgrade included: {@link FastRoutes} lets through
+	 * only upgrades that {@link WebSocketUpgrade} can tunnel.
 	 * @param request the client's request
 	 * @param response the answer to the client
 	 * @return completes when the exchange is over
@@ -113,7 +121,7 @@ public final class FastProxy {
 	 * One proxied exchange: its attempts, the backends they failed on, the backend
 	 * connection of the current one.
 	 */
-	private final class Exchange {
+	private final class Exchange implements WebSocketUpgrade.Answer {
 
 		private final HttpServerRequest request;
 
@@ -122,6 +130,11 @@ public final class FastProxy {
 		private final ConnectionUse use = new ConnectionUse();
 
 		private final boolean hasBody;
+
+		/** Whether this is a WebSocket upgrade, to be tunnelled once the backend accepts it. */
+		private final boolean upgrade;
+
+		private volatile boolean tunnelled;
 
 		private Set<Backend> excluded = Set.of();
 
@@ -135,6 +148,7 @@ public final class FastProxy {
 			HttpHeaders headers = request.requestHeaders();
 			this.hasBody = headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
 					|| headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) > 0;
+			this.upgrade = headers.contains(HttpHeaderNames.UPGRADE);
 		}
 
 		Mono<Void> attempt(StickySelection repeat, int attempt, Failed previous, boolean fresh) {
@@ -156,7 +170,7 @@ public final class FastProxy {
 			InFlight inFlight = new InFlight(backend, FastProxy.this.observer);
 			this.use.begin(fresh);
 			HttpClient client = fresh ? FastProxy.this.fresh : FastProxy.this.pooled;
-			return client.request(this.request.method())
+			return (this.upgrade ? upgrade(client, selection) : client.request(this.request.method())
 				.uri(backend.proxyPrefix() + pathAndQuery())
 				.send((backendRequest, outbound) -> {
 					HttpHeaders headers = backendRequest.requestHeaders();
@@ -170,7 +184,7 @@ public final class FastProxy {
 					return this.hasBody ? outbound.send(this.request.receive().retain()) : Mono.empty();
 				})
 				.response((backendResponse, body) -> relay(selection, backendResponse, body))
-				.then()
+				.then())
 				.doOnError((ex) -> inFlight.end(status(), ExchangeOutcome.FAILED))
 				.doFinally((signal) -> {
 					if (signal != SignalType.ON_ERROR) {
@@ -197,6 +211,41 @@ public final class FastProxy {
 				writeHead(selection, backendResponse);
 				return this.response.send(flux);
 			}, false);
+		}
+
+		/**
+		 * Send the upgrade to the backend through the shared WebSocket proxy, with the
+		 * headers of any request to it, and answer through this exchange.
+		 */
+		private Mono<Void> upgrade(HttpClient client, StickySelection selection) {
+			Backend backend = selection.backend();
+			return FastProxy.this.webSockets.proxy(client, backend.proxyPrefix() + pathAndQuery(), (headers) -> {
+				FastProxy.this.forwarding.write(this.request.requestHeaders(), this.request.remoteAddress(),
+						this.request.scheme(), headers);
+				headers.set(HttpHeaderNames.HOST, backend.hostHeader());
+			}, this.request.requestHeaders().get(HttpHeaderNames.UPGRADE), (Connection) this.request, backend, this);
+		}
+
+		@Override
+		public Publisher<Void> passOn(HttpClientResponse answer, ByteBufFlux body) {
+			return relay(this.selection, answer, body);
+		}
+
+		@Override
+		public Mono<HttpHeaders> switchingProtocols(HttpClientResponse answer) {
+			StickySelection selection = this.selection;
+			Backend backend = selection.backend();
+			this.responseStarted = true;
+			this.tunnelled = true;
+			HttpHeaders headers = this.response.responseHeaders();
+			headers.clear();
+			// all of the backend's, Connection and Upgrade included: they are this 101's own
+			headers.add(answer.responseHeaders());
+			headers.set(BACKEND_ID_HEADER, backend.idValue());
+			if (selection.issuesCookie()) {
+				headers.add(HttpHeaderNames.SET_COOKIE, cookie(backend));
+			}
+			return Mono.just(headers);
 		}
 
 		private void writeHead(StickySelection selection, HttpClientResponse backendResponse) {
@@ -309,6 +358,10 @@ public final class FastProxy {
 		}
 
 		private int status() {
+			if (this.tunnelled) {
+				// the 101 is written by the tunnel, past the server's HTTP codec
+				return HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+			}
 			return this.response.hasSentHeaders() ? this.response.status().code() : 0;
 		}
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.smartstick.tunnel.WebSocketUpgrade;
 import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.http.server.PathContainer;
@@ -12,9 +13,16 @@ import org.springframework.web.util.pattern.PathPattern;
 /**
  * Every pool in the order its Gateway route is tried, each with its fast proxy, or none
  * when the pool is served by Gateway: the first pool that claims a request decides which
- * engine serves it. WebSocket handshakes are left to the pool's Gateway route and its
- * WebSocket tunnel, and a request on a path of the application's own handlers is left to
+ * engine serves it. A request on a path of the application's own handlers is left to
  * WebFlux, which serves it with that handler ahead of the pool's Gateway route.
+ * <p>
+ * A fast pool tunnels the WebSocket upgrades it claims itself (a {@code GET} with
+ * {@code Upgrade: websocket}, without a body, on an HTTP/1.1 connection), through the
+ * {@link WebSocketUpgrade} the Gateway engine shares. Any other request with an
+ * {@code Upgrade} header (HTTP/2 streams, {@code h2c}, another protocol, another method,
+ * an upgrade with a body) is left to WebFlux: the pool's Gateway route then serves it as
+ * the Gateway engine would, so it gets the same answer on both engines, without the fast
+ * engine having to tell which of them a tunnel could not carry.
  *
  * @author smart-stick
  */
@@ -53,15 +61,22 @@ public final class FastRoutes {
 	 * Return the fast proxy serving a request.
 	 * @param request the request
 	 * @return the proxy, or {@code null} when the request is left to WebFlux (no pool
-	 * claims it, the pool claiming it is served by Gateway, it opens a WebSocket, or its
-	 * path is one of the application's own handlers)
+	 * claims it, the pool claiming it is served by Gateway, it asks for an upgrade that
+	 * cannot be tunnelled, or its path is one of the application's own handlers)
 	 */
 	public FastProxy find(HttpServerRequest request) {
 		HttpHeaders headers = request.requestHeaders();
-		if (headers.contains(HttpHeaderNames.UPGRADE)) {
+		if (headers.contains(HttpHeaderNames.UPGRADE) && !isTunnelable(request, headers)) {
 			return null;
 		}
 		return find(rawPath(request.uri()), headers.get(HttpHeaderNames.HOST));
+	}
+
+	static boolean isTunnelable(HttpServerRequest request, HttpHeaders headers) {
+		return WebSocketUpgrade.isWebSocket(request.method().name(), headers.get(HttpHeaderNames.UPGRADE))
+				&& !headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+				&& headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) == 0
+				&& WebSocketUpgrade.tunnelableConnection(request) != null;
 	}
 
 	FastProxy find(String path, String host) {

@@ -9,16 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.smartstick.balancer.Backend;
 import io.smartstick.sticky.ProxiedExchange;
+import io.smartstick.tunnel.WebSocketUpgrade;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +28,6 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -39,16 +37,16 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Proxies WebSocket upgrades of smart-stick's route as a transparent tunnel, as nginx or
- * HAProxy do: the upgrade request goes to the backend as an HTTP request, and the
- * backend's answer goes to the client. A refusal (403, 426, ...) is passed on like any
- * response; a {@code 101} reaches the client with every header the backend sent (plus
- * {@code x-backend-id} and the sticky cookie when one is due), after which the two
- * connections are joined byte for byte by a {@link WebSocketTunnel}: no frame is decoded,
- * so message size, fragmentation, extensions, subprotocols, ping and close are the two
- * ends' business. A backend that cannot be reached fails like any request before the
- * {@code 101} (passive detection, retry elsewhere); the exchange, and its backend's count
- * of active connections, lasts until the tunnel is closed.
+ * Proxies WebSocket upgrades of smart-stick's route as a transparent tunnel: the Gateway
+ * engine's adapter of the {@link WebSocketUpgrade} both engines share. The upgrade request
+ * goes to the backend the route's sticky filter chose, with Gateway's request header
+ * filters applied; a refusal (403, 426, ...) is passed on like any response, a {@code 101}
+ * reaches the client with every header the backend sent (plus {@code x-backend-id} and the
+ * sticky cookie when one is due, added by the response's before-commit actions), after
+ * which the two connections are joined byte for byte. A backend that cannot be reached
+ * fails like any request before the {@code 101} (passive detection, retry elsewhere); the
+ * exchange, and its backend's count of active connections, lasts until the tunnel is
+ * closed.
  * <p>
  * Upgrades this filter cannot take over (HTTP/2, a server other than Reactor Netty) are
  * left to Gateway's own WebSocket routing.
@@ -70,7 +68,7 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 
 	private final ObjectProvider<List<HttpHeadersFilter>> headersFilters;
 
-	private final Duration idleTimeout;
+	private final WebSocketUpgrade upgrade;
 
 	/**
 	 * Create a filter.
@@ -85,7 +83,7 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 			Duration idleTimeout, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		this.httpClient = httpClient.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
 			.responseTimeout(responseTimeout);
-		this.idleTimeout = idleTimeout;
+		this.upgrade = new WebSocketUpgrade(idleTimeout);
 		this.headersFilters = headersFilters;
 	}
 
@@ -98,9 +96,8 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		ServerHttpRequest request = exchange.getRequest();
-		if (url == null
-				|| !"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())
-				|| !HttpMethod.GET.equals(request.getMethod()) || ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
+		if (url == null || !WebSocketUpgrade.isWebSocket(request.getMethod().name(), request.getHeaders().getUpgrade())
+				|| ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
 			return chain.filter(exchange);
 		}
 		Connection client = http11Connection(request);
@@ -110,56 +107,12 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 		}
 		ServerWebExchangeUtils.setAlreadyRouted(exchange);
 		HttpHeaders headers = backendHeaders(exchange);
-		return this.httpClient
-			.headers((backendRequest) -> headers.forEach((name, values) -> backendRequest.set(name, values)))
-			.get()
-			.uri(url)
-			.responseConnection((response, connection) -> answer(exchange, client, backend, response, connection))
-			.then()
+		return this.upgrade
+			.proxy(this.httpClient, url.toString(),
+					(backendRequest) -> headers.forEach((name, values) -> backendRequest.set(name, values)),
+					request.getHeaders().getUpgrade(), client, backend, new ExchangeAnswer(exchange, client))
 			.onErrorMap(ReadTimeoutException.class, (ex) -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
 					"Backend did not answer the WebSocket upgrade in time", ex));
-	}
-
-	private Mono<Void> answer(ServerWebExchange exchange, Connection client, Backend backend,
-			HttpClientResponse response, Connection connection) {
-		if (response.status().code() != HttpStatus.SWITCHING_PROTOCOLS.value()) {
-			return passAnswer(exchange, response, connection);
-		}
-		WebSocketTunnel tunnel = WebSocketTunnel.accept(connection);
-		ServerHttpResponse clientResponse = exchange.getResponse();
-		clientResponse.setStatusCode(HttpStatus.SWITCHING_PROTOCOLS);
-		HttpHeaders headers = clientResponse.getHeaders();
-		for (String name : response.responseHeaders().names()) {
-			headers.put(name, response.responseHeaders().getAll(name));
-		}
-		// committing runs the response's before-commit actions: x-backend-id and the sticky cookie
-		return clientResponse.setComplete()
-			.then(Mono.defer(() -> tunnel.join(client, ((HttpServerResponse) client).responseHeaders(),
-					response.status().reasonPhrase(), backend, this.idleTimeout)))
-			.doFinally((signal) -> tunnel.close());
-	}
-
-	/**
-	 * Pass on an answer other than {@code 101} (a refusal, most likely) as it is, body
-	 * streamed.
-	 */
-	private static Mono<Void> passAnswer(ServerWebExchange exchange, HttpClientResponse answer,
-			Connection connection) {
-		ServerHttpResponse response = exchange.getResponse();
-		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
-		HttpHeaders headers = response.getHeaders();
-		for (Map.Entry<String, String> header : answer.responseHeaders()) {
-			if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-				headers.add(header.getKey(), header.getValue());
-			}
-		}
-		if (response.bufferFactory() instanceof NettyDataBufferFactory factory) {
-			return response.writeWith(connection.inbound().receive().retain().map(factory::wrap));
-		}
-		return response.writeWith(connection.inbound()
-			.receive()
-			.asByteArray()
-			.map((bytes) -> response.bufferFactory().wrap(bytes)));
 	}
 
 	private HttpHeaders backendHeaders(ServerWebExchange exchange) {
@@ -173,9 +126,6 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 				headers.put(header.getKey(), header.getValue());
 			}
 		}
-		// hop-by-hop headers, removed by the filters, that make this request an upgrade
-		headers.set(HttpHeaders.CONNECTION, "Upgrade");
-		headers.set(HttpHeaders.UPGRADE, exchange.getRequest().getHeaders().getUpgrade());
 		return headers;
 	}
 
@@ -184,23 +134,54 @@ public class WebSocketProxyFilter implements GatewayFilter, Ordered {
 	 * which can be turned into a tunnel.
 	 */
 	private static Connection http11Connection(ServerHttpRequest request) {
-		Object nativeRequest;
 		try {
-			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			return WebSocketUpgrade.tunnelableConnection(ServerHttpRequestDecorator.getNativeRequest(request));
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
-		if (nativeRequest instanceof Connection connection && nativeRequest instanceof HttpServerRequest http
-				&& nativeRequest instanceof HttpServerResponse && HttpVersion.HTTP_1_1.equals(http.version())
-				&& connection.channel().pipeline().get(HttpServerCodec.class) != null) {
-			return connection;
-		}
-		return null;
 	}
 
 	private static Backend servedBy(ServerWebExchange exchange) {
 		return ProxiedExchange.of(exchange).backend();
+	}
+
+	/**
+	 * The answer to the client through the exchange's response, so that its
+	 * before-commit actions add {@code x-backend-id} and the sticky cookie.
+	 */
+	private record ExchangeAnswer(ServerWebExchange exchange, Connection client) implements WebSocketUpgrade.Answer {
+
+		@Override
+		public Mono<Void> passOn(HttpClientResponse answer, ByteBufFlux body) {
+			ServerHttpResponse response = this.exchange.getResponse();
+			response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
+			HttpHeaders headers = response.getHeaders();
+			for (Map.Entry<String, String> header : answer.responseHeaders()) {
+				if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+					headers.add(header.getKey(), header.getValue());
+				}
+			}
+			if (response.bufferFactory() instanceof NettyDataBufferFactory factory) {
+				return response.writeWith(body.retain().map(factory::wrap));
+			}
+			return response.writeWith(body.asByteArray().map((bytes) -> response.bufferFactory().wrap(bytes)));
+		}
+
+		@Override
+		public Mono<io.netty.handler.codec.http.HttpHeaders> switchingProtocols(HttpClientResponse answer) {
+			ServerHttpResponse response = this.exchange.getResponse();
+			response.setStatusCode(HttpStatus.SWITCHING_PROTOCOLS);
+			HttpHeaders headers = response.getHeaders();
+			for (String name : answer.responseHeaders().names()) {
+				headers.put(name, answer.responseHeaders().getAll(name));
+			}
+			// committing runs the response's before-commit actions (x-backend-id, the sticky cookie) and copies the
+			// headers to the server's response, whose headers the tunnel writes
+			return response.setComplete()
+				.then(Mono.fromSupplier(() -> ((HttpServerResponse) this.client).responseHeaders()));
+		}
+
 	}
 
 }

@@ -209,6 +209,19 @@ class WebSocketTunnelIntegrationTests {
 	}
 
 	@Test
+	void lastMessageOfABackendThatClosesRightAfterTheUpgradeReachesTheClient() {
+		// the backend's close races the tunnel's set-up: a few rounds give it its chances
+		for (int i = 0; i < 10; i++) {
+			List<String> received = client("0", false, null, null).uri(uri("/ws-bye"))
+				.handle((in, out) -> Flux.merge(in.receiveFrames().map(WebSocketTunnelIntegrationTests::describe),
+						in.receiveCloseStatus().map((status) -> "close:" + status.code())))
+				.collectList()
+				.block(Duration.ofSeconds(10));
+			assertThat(received).as("round %d", i).contains(describe(true, "bye from 0".getBytes()), "close:1000");
+		}
+	}
+
+	@Test
 	void unreachableBackendIsRetriedElsewhereBeforeTheUpgrade() {
 		AtomicReference<HttpHeaders> handshake = new AtomicReference<>();
 		List<String> greeting = client("2", false, null, handshake).uri(uri("/ws"))

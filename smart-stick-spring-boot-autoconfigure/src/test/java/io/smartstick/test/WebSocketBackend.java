@@ -24,10 +24,14 @@ import reactor.netty.resources.LoopResources;
  * frame; a text frame {@code close:<code>} makes it close with that status code.
  * {@code /ws-rich} does the same with permessage-deflate, a {@code Set-Cookie} and an
  * {@code X-Served-By} header on its {@code 101}, and only the {@code chat.v2} subprotocol.
- * {@code /flood} sends {@value #FLOOD_FRAMES} binary frames of {@value #FLOOD_FRAME_SIZE}
- * bytes as fast as its connection takes them. {@code /refuse} answers the upgrade with 403.
- * {@code /slowbody?ms=N} sends its headers at once and its body N milliseconds later.
- * Other plain HTTP requests get {@code backend-<name>}, so health checks pass.
+ * {@code /ws-bye} greets with {@code bye from <name>} and closes at once (status 1000).
+ * {@code /ws-headers} greets with some of its upgrade request's headers
+ * ({@code Host=... X-Forwarded-For=... X-Forwarded-Proto=... Cookie=... X-Custom=...})
+ * and waits for the client to close. {@code /flood} sends {@value #FLOOD_FRAMES} binary
+ * frames of {@value #FLOOD_FRAME_SIZE} bytes as fast as its connection takes them.
+ * {@code /refuse} answers the upgrade with 403. {@code /slowbody?ms=N} sends its headers
+ * at once and its body N milliseconds later. Other plain HTTP requests get
+ * {@code backend-<name>}, so health checks pass.
  */
 public final class WebSocketBackend implements AutoCloseable {
 
@@ -78,6 +82,17 @@ public final class WebSocketBackend implements AutoCloseable {
 						.compress(true)
 						.build()))
 				.ws("/flood", this::flood)
+				.ws("/ws-bye", (in, out) -> out.sendObject(Mono.just(new TextWebSocketFrame("bye from " + name)))
+					.then(out.sendClose(1000, "bye")))
+				.get("/ws-headers", (request, response) -> {
+					io.netty.handler.codec.http.HttpHeaders headers = request.requestHeaders();
+					String seen = "Host=" + headers.get("Host") + " X-Forwarded-For=" + headers.get("X-Forwarded-For")
+							+ " X-Forwarded-Proto=" + headers.get("X-Forwarded-Proto") + " Cookie="
+							+ headers.get("Cookie") + " X-Custom=" + headers.get("X-Custom");
+					return response.sendWebsocket((in, out) -> out.sendObject(Mono.just(new TextWebSocketFrame(seen)))
+						.then()
+						.and(in.receive().then()));
+				})
 				.get("/refuse",
 						(request, response) -> response.status(HttpResponseStatus.FORBIDDEN)
 							.header("x-refused-by", name)

@@ -1,4 +1,4 @@
-package io.smartstick.routing;
+package io.smartstick.tunnel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,10 @@ final class TunnelRelay extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Start relaying to the peer, first what was held. Called on this side's event loop.
+	 * Start relaying to the peer, first what was held, even when this side's channel has
+	 * closed since (a backend that sends its last message and closes right after its
+	 * {@code 101}): the peer is then closed once that is written. Called on this side's
+	 * event loop.
 	 * @param channel this side's channel
 	 * @param peer the other side's channel
 	 */
@@ -154,6 +157,15 @@ final class TunnelRelay extends ChannelDuplexHandler {
 
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
+		// a closed channel's handlers are removed: what it read before the peer was connected is still the peer's,
+		// written by connect() or released by discard(), one of which the tunnel always calls
+	}
+
+	/**
+	 * Release what was held for a peer that will never be connected. Called on this
+	 * side's event loop.
+	 */
+	void discard() {
 		if (this.held != null) {
 			this.held.forEach(ReferenceCountUtil::release);
 			this.held = null;

@@ -1,4 +1,4 @@
-package io.smartstick.routing;
+package io.smartstick.tunnel;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -128,14 +128,16 @@ final class WebSocketTunnel {
 	private void start(Channel channel, Connection client, HttpHeaders headers, String reason, Backend backend,
 			Duration idleTimeout, MonoSink<Void> sink) {
 		this.clientChannel = channel;
-		if (this.closed.get() || !channel.isActive() || !this.backendChannel.isActive()) {
-			// cancelled, or one side gone before the 101 was written: neither connection is of use any more
+		if (this.closed.get() || !channel.isActive()) {
+			// cancelled, or the client gone before the 101 was written: neither connection is of use any more
 			this.closed.set(true);
 			this.backendChannel.close();
+			this.backendChannel.eventLoop().execute(this.backendRelay::discard);
 			channel.close();
 			sink.success();
 			return;
 		}
+		// a backend already closed still gets its 101 and what it sent after it to the client, which is closed then
 		client.markPersistent(false);
 		ChannelPipeline pipeline = channel.pipeline();
 		TunnelRelay clientRelay = new TunnelRelay("client");
@@ -175,6 +177,8 @@ final class WebSocketTunnel {
 	void close() {
 		if (this.closed.compareAndSet(false, true)) {
 			this.backendChannel.close();
+			// what the backend sent, if the client side never got it: a relay already connected holds nothing
+			this.backendChannel.eventLoop().execute(this.backendRelay::discard);
 			Channel client = this.clientChannel;
 			if (client != null) {
 				client.close();
