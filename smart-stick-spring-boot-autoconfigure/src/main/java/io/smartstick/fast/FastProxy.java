@@ -328,7 +328,8 @@ public final class FastProxy {
 		private Mono<Void> answer(Throwable ex, ProxyFailure failure, Backend backend) {
 			String id = (backend != null) ? backend.idValue() : "(unknown)";
 			if (failure == ProxyFailure.TIMEOUT) {
-				logger.warn("Backend " + id + " did not answer in time: " + ex.getMessage());
+				logger.warn("Backend " + id + " did not answer within the response timeout"
+						+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""));
 				return write(HttpResponseStatus.GATEWAY_TIMEOUT,
 						JsonErrorBody.of("Backend " + id + " did not answer in time."));
 			}

@@ -274,7 +274,8 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 		}
 		String id = (backend != null) ? backend.idValue() : "(unknown)";
 		if (failure == ProxyFailure.TIMEOUT) {
-			logger.warn("Backend " + id + " did not answer in time: " + ex.getMessage());
+			logger.warn("Backend " + id + " did not answer within the response timeout"
+					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""));
 			return write(response, HttpStatus.GATEWAY_TIMEOUT, error("Backend " + id + " did not answer in time."));
 		}
 		logger.warn("Backend " + id + " failed: " + ex);
