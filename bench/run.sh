@@ -138,6 +138,7 @@ install_missing() {
 	command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 	command -v curl >/dev/null || missing+=(curl)
 	command -v python3 >/dev/null || missing+=(python3)
+	command -v unzip >/dev/null || missing+=(unzip)
 	command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 	command -v taskset >/dev/null || missing+=(util-linux)
 	command -v timeout >/dev/null || missing+=(coreutils)
@@ -185,8 +186,8 @@ fi
 
 WORK="$(mktemp -d /tmp/smart-stick-bench.XXXXXX)"
 chmod 755 "${WORK}"
-read -r PORT_B0 PORT_B1 PORT_NGINX PORT_SS PORT_GW PORT_SSG PORT_BARE <<<"$(free_ports 7)"
-[[ -n "${PORT_BARE:-}" ]] || die "could not find free loopback ports with python3"
+read -r PORT_B0 PORT_B1 PORT_NGINX PORT_SS PORT_GW PORT_SSG PORT_BARE PORT_GWX <<<"$(free_ports 8)"
+[[ -n "${PORT_GWX:-}" ]] || die "could not find free loopback ports with python3"
 
 NGINX_USER=""
 if [[ "$(id -u)" == 0 ]] && id www-data >/dev/null 2>&1; then
@@ -343,6 +344,27 @@ start_jvm baseline-gateway "${PORT_GW}" -jar "${BASELINE_JAR}" \
 	--logging.level.root=WARN
 GW_PID="${STARTED_PID}"
 GW_STARTUP_MS="${STARTUP_MS}"
+
+# smart-stick's default of smartstick.sticky.trusted-proxies, which it also makes Gateway's
+# trusted-proxies: with it Gateway writes X-Forwarded-* headers, which the plain Gateway above,
+# without trusted proxies, does not. Read from the configuration metadata in the sample jar.
+unzip -p "${SAMPLE_JAR}" 'BOOT-INF/lib/smart-stick-spring-boot-autoconfigure-*.jar' >"${WORK}/autoconfigure.jar" \
+	|| die "no smart-stick-spring-boot-autoconfigure jar in ${SAMPLE_JAR}"
+SS_TRUSTED_PROXIES="$(unzip -p "${WORK}/autoconfigure.jar" META-INF/spring-configuration-metadata.json | python3 -c '
+import json, sys
+print(next(p["defaultValue"] for p in json.load(sys.stdin)["properties"] if p["name"] == "smartstick.sticky.trusted-proxies"))')" \
+	|| die "could not read the default of smartstick.sticky.trusted-proxies from the sample jar"
+log "starting the plain Gateway with smart-stick's trusted proxies on 127.0.0.1:${PORT_GWX} (core ${JVM_CPU}, heap ${HEAP})"
+start_jvm baseline-gateway-xf "${PORT_GWX}" -jar "${BASELINE_JAR}" \
+	--server.address=127.0.0.1 \
+	--server.port="${PORT_GWX}" \
+	"--spring.cloud.discovery.client.simple.instances.backends[0].uri=http://127.0.0.1:${PORT_B0}" \
+	"--spring.cloud.discovery.client.simple.instances.backends[1].uri=http://127.0.0.1:${PORT_B1}" \
+	"--spring.cloud.gateway.server.webflux.trusted-proxies=${SS_TRUSTED_PROXIES}" \
+	--spring.main.banner-mode=off \
+	--logging.level.root=WARN
+GWX_PID="${STARTED_PID}"
+GWX_STARTUP_MS="${STARTUP_MS}"
 log "plain Gateway answered after ${GW_STARTUP_MS} ms"
 
 log "starting the bare Reactor Netty proxy on 127.0.0.1:${PORT_BARE} (core ${JVM_CPU}, heap ${HEAP})"
@@ -370,6 +392,7 @@ check_spread "smart-stick" "http://127.0.0.1:${PORT_SS}/"
 check_spread "smart-stick (Gateway engine)" "http://127.0.0.1:${PORT_SSG}/"
 check_spread "bare Reactor Netty proxy" "http://127.0.0.1:${PORT_BARE}/"
 check_spread "plain Gateway" "http://127.0.0.1:${PORT_GW}/"
+check_spread "plain Gateway with trusted proxies" "http://127.0.0.1:${PORT_GWX}/"
 check_spread "nginx proxy" "http://127.0.0.1:${PORT_NGINX}/"
 curl -fsS --max-time 2 -o /dev/null -D - "http://127.0.0.1:${PORT_SS}/" | grep -i '^set-cookie: X-Backend-ID=' >/dev/null \
 	|| die "smart-stick set no X-Backend-ID cookie on a new client's response"
@@ -381,7 +404,7 @@ done
 
 # --- 6. measure -----------------------------------------------------------------------------
 
-TARGETS=(direct ss-new ss-sticky ss-pools ssg-new ssg-sticky gateway bare nginx)
+TARGETS=(direct ss-new ss-sticky ss-pools ssg-new ssg-sticky gateway gateway-xf bare nginx)
 # new clients spread over the four pools /p0/ to /p3/, one after the other
 cat >"${WORK}/pools.lua" <<'EOF'
 local i = 0
@@ -392,7 +415,7 @@ end
 EOF
 # whose CPU time a target's requests cost (nginx: the proxy's master and worker)
 declare -A PROXY_PIDS=([direct]="" [ss-new]="${SS_PID}" [ss-sticky]="${SS_PID}" [ss-pools]="${SS_PID}"
-	[ssg-new]="${SSG_PID}" [ssg-sticky]="${SSG_PID}" [gateway]="${GW_PID}" [bare]="${BARE_PID}" [nginx]="${NGINX_PROXY_PID}")
+	[ssg-new]="${SSG_PID}" [ssg-sticky]="${SSG_PID}" [gateway]="${GW_PID}" [gateway-xf]="${GWX_PID}" [bare]="${BARE_PID}" [nginx]="${NGINX_PROXY_PID}")
 declare -A LABEL=(
 	[direct]="direct to one nginx backend"
 	[ss-new]="smart-stick fast engine, new clients (no cookie)"
@@ -401,6 +424,7 @@ declare -A LABEL=(
 	[ssg-new]="smart-stick Gateway engine, new clients (no cookie)"
 	[ssg-sticky]="smart-stick Gateway engine, sticky clients (cookie)"
 	[gateway]="plain Spring Cloud Gateway"
+	[gateway-xf]="plain Spring Cloud Gateway writing X-Forwarded-* (smart-stick's trusted proxies)"
 	[bare]="bare Reactor Netty proxy (ceiling)"
 	[nginx]="nginx proxy"
 )
@@ -412,6 +436,7 @@ declare -A URL=(
 	[ssg-new]="http://127.0.0.1:${PORT_SSG}/"
 	[ssg-sticky]="http://127.0.0.1:${PORT_SSG}/"
 	[gateway]="http://127.0.0.1:${PORT_GW}/"
+	[gateway-xf]="http://127.0.0.1:${PORT_GWX}/"
 	[bare]="http://127.0.0.1:${PORT_BARE}/"
 	[nginx]="http://127.0.0.1:${PORT_NGINX}/"
 )
@@ -465,7 +490,7 @@ OWN_J0="${OWN_JIFFIES}"
 # alternates new and sticky clients.
 WARMUP_S="$(to_seconds "${WARMUP}")"
 JVM_CHUNKS=0
-declare -A WARMUP_RPS=([smart-stick]="" [smart-stick-gateway]="" [gateway]="" [bare]="")
+declare -A WARMUP_RPS=([smart-stick]="" [smart-stick-gateway]="" [gateway]="" [gateway-xf]="" [bare]="")
 if ((WARMUP_S > 0)); then
 	JVM_CHUNKS=$((($(to_seconds "${JVM_WARMUP}") + WARMUP_S - 1) / WARMUP_S))
 	((JVM_CHUNKS > 0)) || JVM_CHUNKS=1
@@ -473,7 +498,7 @@ if ((WARMUP_S > 0)); then
 		log "warm-up ${WARMUP}: ${LABEL[${target}]}"
 		run_wrk "${target}" "${WARMUP}" "${RESULTS}/warmup-${target}.txt"
 	done
-	for jvm in smart-stick smart-stick-gateway gateway bare; do
+	for jvm in smart-stick smart-stick-gateway gateway gateway-xf bare; do
 		log "warm-up ${jvm}: ${JVM_CHUNKS} x ${WARMUP}"
 		for ((c = 1; c <= JVM_CHUNKS; c++)); do
 			target="${jvm}"
@@ -531,6 +556,7 @@ LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 SS_RSS="$(peak_rss_mib "${SS_PID}")"
 SSG_RSS="$(peak_rss_mib "${SSG_PID}")"
 GW_RSS="$(peak_rss_mib "${GW_PID}")"
+GWX_RSS="$(peak_rss_mib "${GWX_PID}")"
 BARE_RSS="$(peak_rss_mib "${BARE_PID}")"
 # shellcheck disable=SC2046
 NGINX_RSS="$(peak_rss_mib "${NGINX_PROXY_PID}" $(children_of "${NGINX_PROXY_PID}"))"
@@ -553,7 +579,7 @@ OUT_DIR="${BENCH_DIR}/out"
 mkdir -p "${OUT_DIR}/raw-${STAMP}"
 REPORT="${OUT_DIR}/report-${STAMP}.md"
 cp "${RESULTS}"/*.txt "${RESULTS}"/*.tsv "${OUT_DIR}/raw-${STAMP}/"
-cp "${WORK}/smart-stick.log" "${WORK}/smart-stick-gateway.log" "${WORK}/baseline-gateway.log" "${WORK}/bare-netty.log" \
+cp "${WORK}/smart-stick.log" "${WORK}/smart-stick-gateway.log" "${WORK}/baseline-gateway.log" "${WORK}/baseline-gateway-xf.log" "${WORK}/bare-netty.log" \
 	"${OUT_DIR}/raw-${STAMP}/" 2>/dev/null || true
 
 CPU_MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -584,6 +610,12 @@ ratio_table() {
 	done
 }
 
+xforwarded_line() {
+	echo "The Gateway engine against the plain Gateway that writes X-Forwarded-* headers as smart-stick does by default"
+	echo "(the same trusted proxies): new clients req/s $(ratio "${RPS[ssg-new]}" "${RPS[gateway-xf]}"), sticky $(ratio "${RPS[ssg-sticky]}" "${RPS[gateway-xf]}"),"
+	echo "CPU per request $(ratio "${CPU_US[ssg-new]}" "${CPU_US[gateway-xf]}") and $(ratio "${CPU_US[ssg-sticky]}" "${CPU_US[gateway-xf]}")."
+}
+
 pools_line() {
 	echo "Four pools against the single pool, new clients: req/s $(ratio "${RPS[ss-pools]}" "${RPS[ss-new]}"),"
 	echo "p99 $(ratio "${P99[ss-pools]}" "${P99[ss-new]}"), CPU per request $(ratio "${CPU_US[ss-pools]}" "${CPU_US[ss-new]}")."
@@ -595,6 +627,7 @@ resources_table() {
 	echo "| smart-stick, fast engine (sample jar) | ${SS_RSS} | ${SS_STARTUP_MS} |"
 	echo "| smart-stick, Gateway engine (sample jar) | ${SSG_RSS} | ${SSG_STARTUP_MS} |"
 	echo "| plain Spring Cloud Gateway | ${GW_RSS} | ${GW_STARTUP_MS} |"
+	echo "| plain Spring Cloud Gateway with trusted proxies | ${GWX_RSS} | ${GWX_STARTUP_MS} |"
 	echo "| bare Reactor Netty proxy | ${BARE_RSS} | ${BARE_STARTUP_MS} |"
 	echo "| nginx proxy (master + worker) | ${NGINX_RSS} | n/a |"
 }
@@ -607,6 +640,7 @@ warmup_table() {
 	echo "| smart-stick, fast engine (new, sticky, four pools in turn) |${WARMUP_RPS[smart-stick]}"
 	echo "| smart-stick, Gateway engine (odd: new clients, even: sticky) |${WARMUP_RPS[smart-stick-gateway]}"
 	echo "| plain Spring Cloud Gateway |${WARMUP_RPS[gateway]}"
+	echo "| plain Spring Cloud Gateway with trusted proxies |${WARMUP_RPS[gateway-xf]}"
 	echo "| bare Reactor Netty proxy |${WARMUP_RPS[bare]}"
 }
 
@@ -614,7 +648,7 @@ warmup_table() {
 warming_notes() {
 	local target first last
 	((ROUNDS > 1)) || return 0
-	for target in ss-new ss-sticky ssg-new ssg-sticky gateway bare; do
+	for target in ss-new ss-sticky ssg-new ssg-sticky gateway gateway-xf bare; do
 		first="$(awk '$1 == 1 { print $2 }' "${RESULTS}/${target}.tsv")"
 		last="$(awk -v r="${ROUNDS}" '$1 == r { print $2 }' "${RESULTS}/${target}.tsv")"
 		if awk -v f="${first}" -v l="${last}" 'BEGIN { exit !(l > 1.15 * f) }'; then
@@ -672,7 +706,8 @@ rounds_table() {
 	echo "- each JVM pinned to core ${JVM_CPU}: \`taskset -c ${JVM_CPU} java -Xms${HEAP} -Xmx${HEAP} -jar ...\`, logging at WARN"
 	echo "- smart-stick: the sample jar, \`--sample.demo-backends=false\`, backends 0 and 1 = the two nginx backends, health checks every 10 s, one JVM with \`--smartstick.engine=fast\` and four more pools /p0/** to /p3/** over the same backends, one with \`--smartstick.engine=gateway\` and the default pool alone, as the plain Gateway has one route"
 	echo "- bare Reactor Netty proxy (ceiling): bench/bare-netty, a sticky round robin of about sixty lines on Reactor Netty, no Spring"
-	echo "- plain Gateway: bench/baseline-gateway, route \`lb://backends\`, Spring Cloud LoadBalancer round robin over the same two backends"
+	echo "- plain Gateway: bench/baseline-gateway, route \`lb://backends\`, Spring Cloud LoadBalancer round robin over the same two backends; no trusted proxies, so it writes no X-Forwarded-* headers"
+	echo "- plain Gateway writing X-Forwarded-*: the same jar with \`spring.cloud.gateway.server.webflux.trusted-proxies\` set to smart-stick's default (loopback and private addresses), as smart-stick sets it"
 	echo "- nginx proxy: round robin over the same two backends, keepalive upstream"
 	echo "- sticky clients send \`${STICKY_HEADER}\`; new clients send no cookie"
 	echo "- measuring took ${MEASURE_SECONDS} s"
@@ -689,6 +724,8 @@ rounds_table() {
 	echo "take from the core lowers req/s but is not counted in it."
 	echo
 	ratio_table
+	echo
+	xforwarded_line
 	echo
 	pools_line
 	echo
