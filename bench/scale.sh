@@ -50,7 +50,7 @@
 #                                JVM after its window (0: none); hottest methods go to the raw output
 #   SCALE_CHURN_SECONDS=60       seconds of each loaded window of part 3 (0 skips part 3)
 #   SCALE_CHURN_IDLE=30          seconds of the churn window without traffic (CPU cost of churn)
-#   SCALE_CHURN_WARMUP=20        seconds of load before part 3's windows, not measured
+#   SCALE_CHURN_WARMUP=30        seconds of load with churn before part 3's windows, not measured
 #   SCALE_CHURN_PERCENT=10       % of the backends replaced every second
 #   SCALE_CHURN_PROFILE=0        seconds of Java Flight Recorder profile in each loaded window of
 #                                part 3, from its 5th second (0: none; at most SCALE_CHURN_SECONDS - 10)
@@ -88,7 +88,7 @@ THREAD_SLACK="${SCALE_THREAD_SLACK:-2}"
 PROFILE="${SCALE_PROFILE:-0}"
 CHURN_SECONDS="${SCALE_CHURN_SECONDS:-60}"
 CHURN_IDLE="${SCALE_CHURN_IDLE:-30}"
-CHURN_WARMUP="${SCALE_CHURN_WARMUP:-20}"
+CHURN_WARMUP="${SCALE_CHURN_WARMUP:-30}"
 CHURN_PERCENT="${SCALE_CHURN_PERCENT:-10}"
 CHURN_PROFILE="${SCALE_CHURN_PROFILE:-0}"
 RPS_LIMIT="${SCALE_RPS_LIMIT:-5}"
@@ -672,9 +672,13 @@ start_churn() {
 		"$2" "${RAW}/churn-steps.tsv" "${MANY_PORTS[*]}" "${SPARE_PORTS[*]}" <<'PY' &
 import json, os, random, sys, time
 config, port, interval, seconds, percent, final, steps = sys.argv[1:8]
-active = {i: int(p) for i, p in enumerate(sys.argv[8].split())}
-spare = [int(p) for p in sys.argv[9].split()]
-next_id, rng = len(active), random.Random(15)
+# go on from the backends the file lists now (an earlier churn run may have replaced some)
+with open(config) as f:
+    active = {b["id"]: int(b["url"].rsplit(":", 1)[1]) for b in json.load(f)["backends"]}
+ports = [int(p) for p in sys.argv[8].split()] + [int(p) for p in sys.argv[9].split()]
+spare = [p for p in ports if p not in set(active.values())]
+next_id = max(active) + 1
+rng = random.Random(next_id)
 count = max(1, len(active) * int(percent) // 100)
 
 def write():
@@ -766,9 +770,11 @@ wait_profile() {
 churn_part() {
 	local expected actual
 	declare -gA WARM=() STEADY=() CHURN=() CHURN_IDLE_RUN=()
-	# part 1 left the proxy path cold: without a warm-up the first loaded window pays for the JIT
-	log "part 3: ${CHURN_WARMUP} s of load to warm the proxy path up (not measured)"
-	load_window WARM "${CHURN_WARMUP}" 0
+	# part 1 left the proxy path cold, and the reload path has never run: without a warm-up the first
+	# loaded windows pay for the JIT compiling both (seconds of C2 time on the one core, and request-path
+	# methods recompiled as churn brings new types to their call sites)
+	log "part 3: ${CHURN_WARMUP} s of load with churn to warm the proxy and reload paths up (not measured)"
+	load_window WARM "${CHURN_WARMUP}" 1
 	log "part 3: ${CHURN_SECONDS} s of load without churn (wrk -t${THREADS} -c${CONNECTIONS}, a new client per request)"
 	profile_window churn-steady
 	load_window STEADY "${CHURN_SECONDS}" 0
@@ -1065,7 +1071,7 @@ if git -C "${ROOT}" rev-parse --short HEAD >/dev/null 2>&1; then
 	COMMIT="$(git -C "${ROOT}" rev-parse --short HEAD)"
 	[[ -z "$(git -C "${ROOT}" status --porcelain --untracked-files=no 2>/dev/null)" ]] || COMMIT="${COMMIT} (with uncommitted changes)"
 fi
-REPRODUCE="cd ${ROOT} && SCALE_BACKENDS=${BACKENDS} SCALE_INTERVAL_MS=${INTERVAL_MS} SCALE_HEALTH_WINDOW=${HEALTH_WINDOW} SCALE_BASELINE_WINDOW=${BASELINE_WINDOW} SCALE_SETTLE=${SETTLE} SCALE_SETTLE_MAX=${SETTLE_MAX} SCALE_CLIENTS=${CLIENTS} SCALE_WARMUP_CLIENTS=${WARMUP_CLIENTS} SCALE_CHUNKS=${CHUNKS} SCALE_THREADS=${THREADS} SCALE_CONNECTIONS=${CONNECTIONS} SCALE_LOAD_CPU=${LOAD_CPU} SCALE_JVM_CPU=${JVM_CPU} SCALE_HEAP=${HEAP} SCALE_PROFILE=${PROFILE} bench/scale.sh"
+REPRODUCE="cd ${ROOT} && SCALE_BACKENDS=${BACKENDS} SCALE_INTERVAL_MS=${INTERVAL_MS} SCALE_HEALTH_WINDOW=${HEALTH_WINDOW} SCALE_BASELINE_WINDOW=${BASELINE_WINDOW} SCALE_SETTLE=${SETTLE} SCALE_SETTLE_MAX=${SETTLE_MAX} SCALE_CLIENTS=${CLIENTS} SCALE_WARMUP_CLIENTS=${WARMUP_CLIENTS} SCALE_CHUNKS=${CHUNKS} SCALE_THREADS=${THREADS} SCALE_CONNECTIONS=${CONNECTIONS} SCALE_LOAD_CPU=${LOAD_CPU} SCALE_JVM_CPU=${JVM_CPU} SCALE_HEAP=${HEAP} SCALE_PROFILE=${PROFILE} SCALE_CHURN_SECONDS=${CHURN_SECONDS} SCALE_CHURN_IDLE=${CHURN_IDLE} SCALE_CHURN_WARMUP=${CHURN_WARMUP} SCALE_CHURN_PERCENT=${CHURN_PERCENT} SCALE_CHURN_PROFILE=${CHURN_PROFILE} bench/scale.sh"
 
 health_table() {
 	echo "| backends | CPU, % of one core (user + system) | of which JIT compiler | without JIT | threads start / end / max | RSS start / end (MiB) | checks/s (expected) | unhealthy checks | went down | healthy after | window (s) | others on pinned cores |"
@@ -1196,7 +1202,7 @@ profile_excerpt() {
 		echo "## 3. Churn"
 		echo
 		echo "The ${BACKENDS}-backend JVM of part 1 under \`wrk -t${THREADS} -c${CONNECTIONS}\` (a new client per request, no cookie),"
-		echo "after ${CHURN_WARMUP} s of the same load to warm the proxy path up, first without changes, then while a python script replaced ${CHURN_PERCENT}% of its backends every second"
+		echo "after ${CHURN_WARMUP} s of the same load with churn to warm the proxy and reload paths up, first without changes, then while a python script replaced ${CHURN_PERCENT}% of its backends every second"
 		echo "by rewriting its config.json (removed backends, new ones on other ports with new ids; the JVM reads the"
 		echo "file every 250 ms); new backends take clients after their first passing health check (every ${INTERVAL_MS} ms)."
 		echo "The JVM is pinned to one core, so under load its CPU is near 100% in both windows and churn"
