@@ -334,16 +334,25 @@ start_smart_stick smart-stick-gateway "${PORT_SSG}" gateway 1
 SSG_PID="${STARTED_PID}"
 SSG_STARTUP_MS="${STARTUP_MS}"
 
+# starts bench/baseline-gateway over the two backends; $1 name, $2 port, then extra arguments
+start_baseline() {
+	local name="$1" port="$2"
+	shift 2
+	start_jvm "${name}" "${port}" -jar "${BASELINE_JAR}" \
+		--server.address=127.0.0.1 \
+		--server.port="${port}" \
+		"--spring.cloud.discovery.client.simple.instances.backends[0].uri=http://127.0.0.1:${PORT_B0}" \
+		"--spring.cloud.discovery.client.simple.instances.backends[1].uri=http://127.0.0.1:${PORT_B1}" \
+		--spring.main.banner-mode=off \
+		--logging.level.root=WARN \
+		"$@"
+}
+
 log "starting the plain Gateway on 127.0.0.1:${PORT_GW} (core ${JVM_CPU}, heap ${HEAP})"
-start_jvm baseline-gateway "${PORT_GW}" -jar "${BASELINE_JAR}" \
-	--server.address=127.0.0.1 \
-	--server.port="${PORT_GW}" \
-	"--spring.cloud.discovery.client.simple.instances.backends[0].uri=http://127.0.0.1:${PORT_B0}" \
-	"--spring.cloud.discovery.client.simple.instances.backends[1].uri=http://127.0.0.1:${PORT_B1}" \
-	--spring.main.banner-mode=off \
-	--logging.level.root=WARN
+start_baseline baseline-gateway "${PORT_GW}"
 GW_PID="${STARTED_PID}"
 GW_STARTUP_MS="${STARTUP_MS}"
+log "plain Gateway answered after ${GW_STARTUP_MS} ms"
 
 # smart-stick's default of smartstick.sticky.trusted-proxies, which it also makes Gateway's
 # trusted-proxies: with it Gateway writes X-Forwarded-* headers, which the plain Gateway above,
@@ -355,17 +364,10 @@ import json, sys
 print(next(p["defaultValue"] for p in json.load(sys.stdin)["properties"] if p["name"] == "smartstick.sticky.trusted-proxies"))')" \
 	|| die "could not read the default of smartstick.sticky.trusted-proxies from the sample jar"
 log "starting the plain Gateway with smart-stick's trusted proxies on 127.0.0.1:${PORT_GWX} (core ${JVM_CPU}, heap ${HEAP})"
-start_jvm baseline-gateway-xf "${PORT_GWX}" -jar "${BASELINE_JAR}" \
-	--server.address=127.0.0.1 \
-	--server.port="${PORT_GWX}" \
-	"--spring.cloud.discovery.client.simple.instances.backends[0].uri=http://127.0.0.1:${PORT_B0}" \
-	"--spring.cloud.discovery.client.simple.instances.backends[1].uri=http://127.0.0.1:${PORT_B1}" \
-	"--spring.cloud.gateway.server.webflux.trusted-proxies=${SS_TRUSTED_PROXIES}" \
-	--spring.main.banner-mode=off \
-	--logging.level.root=WARN
+start_baseline baseline-gateway-xf "${PORT_GWX}" "--spring.cloud.gateway.server.webflux.trusted-proxies=${SS_TRUSTED_PROXIES}"
 GWX_PID="${STARTED_PID}"
 GWX_STARTUP_MS="${STARTUP_MS}"
-log "plain Gateway answered after ${GW_STARTUP_MS} ms"
+log "plain Gateway with trusted proxies answered after ${GWX_STARTUP_MS} ms"
 
 log "starting the bare Reactor Netty proxy on 127.0.0.1:${PORT_BARE} (core ${JVM_CPU}, heap ${HEAP})"
 start_jvm bare-netty "${PORT_BARE}" -jar "${BARE_JAR}" "${PORT_BARE}" \
