@@ -174,9 +174,7 @@ public final class FastProxy {
 				.uri(backend.proxyPrefix() + pathAndQuery())
 				.send((backendRequest, outbound) -> {
 					HttpHeaders headers = backendRequest.requestHeaders();
-					FastProxy.this.forwarding.write(this.request.requestHeaders(), this.request.remoteAddress(),
-							this.request.scheme(), headers);
-					headers.set(HttpHeaderNames.HOST, backend.hostHeader());
+					writeBackendHeaders(backend, headers);
 					if (this.hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
 						// the client's Transfer-Encoding is hop-by-hop: this hop's framing of a body of unknown length
 						headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -219,11 +217,32 @@ public final class FastProxy {
 		 */
 		private Mono<Void> upgrade(HttpClient client, StickySelection selection) {
 			Backend backend = selection.backend();
-			return FastProxy.this.webSockets.proxy(client, backend.proxyPrefix() + pathAndQuery(), (headers) -> {
-				FastProxy.this.forwarding.write(this.request.requestHeaders(), this.request.remoteAddress(),
-						this.request.scheme(), headers);
-				headers.set(HttpHeaderNames.HOST, backend.hostHeader());
-			}, this.request.requestHeaders().get(HttpHeaderNames.UPGRADE), (Connection) this.request, backend, this);
+			return FastProxy.this.webSockets.proxy(client, backend.proxyPrefix() + pathAndQuery(),
+					(headers) -> writeBackendHeaders(backend, headers),
+					this.request.requestHeaders().get(HttpHeaderNames.UPGRADE), (Connection) this.request, backend,
+					this);
+		}
+
+		/**
+		 * Write the headers of the request to the backend: the client's, by the forwarding
+		 * policy, and the backend's {@code Host}.
+		 */
+		private void writeBackendHeaders(Backend backend, HttpHeaders headers) {
+			FastProxy.this.forwarding.write(this.request.requestHeaders(), this.request.remoteAddress(),
+					this.request.scheme(), headers);
+			headers.set(HttpHeaderNames.HOST, backend.hostHeader());
+		}
+
+		/**
+		 * Add smart-stick's own headers to the answer: {@code x-backend-id}, and the sticky
+		 * cookie when the selection issues one.
+		 */
+		private void stamp(StickySelection selection, HttpHeaders headers) {
+			Backend backend = selection.backend();
+			headers.set(BACKEND_ID_HEADER, backend.idValue());
+			if (selection.issuesCookie()) {
+				headers.add(HttpHeaderNames.SET_COOKIE, cookie(backend));
+			}
 		}
 
 		@Override
@@ -233,23 +252,17 @@ public final class FastProxy {
 
 		@Override
 		public Mono<HttpHeaders> switchingProtocols(HttpClientResponse answer) {
-			StickySelection selection = this.selection;
-			Backend backend = selection.backend();
 			this.responseStarted = true;
 			this.tunnelled = true;
 			HttpHeaders headers = this.response.responseHeaders();
 			headers.clear();
 			// all of the backend's, Connection and Upgrade included: they are this 101's own
 			headers.add(answer.responseHeaders());
-			headers.set(BACKEND_ID_HEADER, backend.idValue());
-			if (selection.issuesCookie()) {
-				headers.add(HttpHeaderNames.SET_COOKIE, cookie(backend));
-			}
+			stamp(this.selection, headers);
 			return Mono.just(headers);
 		}
 
 		private void writeHead(StickySelection selection, HttpClientResponse backendResponse) {
-			Backend backend = selection.backend();
 			this.response.status(backendResponse.status());
 			HttpHeaders headers = this.response.responseHeaders();
 			headers.clear();
@@ -262,10 +275,7 @@ public final class FastProxy {
 					headers.add(header.getKey(), header.getValue());
 				}
 			}
-			headers.set(BACKEND_ID_HEADER, backend.idValue());
-			if (selection.issuesCookie()) {
-				headers.add(HttpHeaderNames.SET_COOKIE, cookie(backend));
-			}
+			stamp(selection, headers);
 		}
 
 		private Mono<Void> failed(int attempt, Failed previous, Throwable ex) {

@@ -200,15 +200,7 @@ class EngineChoiceIntegrationTests {
 			assertThat(engines.get("default").get("reason").asString())
 				.isEqualTo("auto: nothing on the pool needs Gateway");
 			int reached = backend.requestCount();
-			client.get()
-				.uri("/own/x?q=1")
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectHeader()
-				.doesNotExist("x-backend-id")
-				.expectBody(String.class)
-				.isEqualTo("own x");
+			servedLocally(client, "/own/x?q=1", "own x");
 			client.get()
 				.uri(URI.create("http://127.0.0.1:" + this.port + "/own/a%20b"))
 				.exchange()
@@ -219,20 +211,8 @@ class EngineChoiceIntegrationTests {
 			// as on the Gateway engine: the controller's path but not its method is WebFlux's 405
 			client.post().uri("/own/x").exchange().expectStatus().isEqualTo(405);
 			assertThat(backend.requestCount()).as("nothing reached the backend").isEqualTo(reached);
-			client.get()
-				.uri("/elsewhere")
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectHeader()
-				.valueEquals("x-backend-id", "0");
-			client.get()
-				.uri("/owner")
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectHeader()
-				.valueEquals("x-backend-id", "0");
+			proxiedToBackend0(client, "/elsewhere");
+			proxiedToBackend0(client, "/owner");
 			assertThat(backend.requestCount()).isEqualTo(reached + 2);
 		}
 
@@ -266,15 +246,25 @@ class EngineChoiceIntegrationTests {
 				.doesNotExist("x-backend-id")
 				.expectBody(String.class)
 				.isEqualTo("own");
-			client.get()
-				.uri("/anything")
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectHeader()
-				.valueEquals("x-backend-id", "0");
+			proxiedToBackend0(client, "/anything");
 		}
 
+	}
+
+	private static void proxiedToBackend0(WebTestClient client, String uri) {
+		client.get().uri(uri).exchange().expectStatus().isOk().expectHeader().valueEquals("x-backend-id", "0");
+	}
+
+	private static void servedLocally(WebTestClient client, String uri, String body) {
+		client.get()
+			.uri(uri)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("x-backend-id")
+			.expectBody(String.class)
+			.isEqualTo(body);
 	}
 
 	@Configuration(proxyBeanMethods = false)
