@@ -29,7 +29,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
@@ -74,6 +76,22 @@ public class SmartStickFastEngineAutoConfiguration {
 	FastEngineRouteProvider smartStickFastEngineRouteProvider(ObjectProvider<FastRoutes> routes) {
 		// resolved once the context is refreshed: the web server (and this provider) comes first
 		return new FastEngineRouteProvider(routes::getIfAvailable);
+	}
+
+	/**
+	 * Puts the fast engine beneath WebFlux only when a pool is chosen fast: with any route
+	 * provider, Boot serves every request through Reactor Netty's routes (a match per
+	 * request), which an application whose pools are all on Gateway should not pay for.
+	 * Choices are only ever revised from fast to Gateway, so none is missed.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> smartStickFastEngineServerCustomizer(
+			FastEngineRouteProvider provider, EngineChoices choices) {
+		return (factory) -> {
+			if (choices.anyFast()) {
+				factory.addRouteProviders(provider::apply);
+			}
+		};
 	}
 
 	@Bean

@@ -62,6 +62,14 @@ public final class EngineChoices {
 	}
 
 	/**
+	 * Whether any pool is served by the fast engine.
+	 * @return {@code true} if at least one is
+	 */
+	public boolean anyFast() {
+		return this.choices.values().stream().anyMatch(Choice::isFast);
+	}
+
+	/**
 	 * Change the choice of a pool.
 	 * @param pool the pool's name
 	 * @param choice its new choice

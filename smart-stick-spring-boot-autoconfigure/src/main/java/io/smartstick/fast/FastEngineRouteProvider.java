@@ -21,11 +21,13 @@ import org.springframework.web.util.pattern.PathPattern;
  * endpoint, the paths of the application's own handlers, its Gateway routes, pools served
  * by Gateway, upgrades that cannot be tunnelled, see {@link FastRoutes}) goes on to
  * WebFlux as before. Until the application context is refreshed,
- * and when no pool is fast, every request goes on to WebFlux.
+ * and when no pool is fast, every request goes on to WebFlux. Registered with the server
+ * only when a pool is chosen fast at start-up, so an application whose pools are all
+ * served by Gateway pays nothing for it.
  *
  * @author smart-stick
  */
-public final class FastEngineRouteProvider implements NettyRouteProvider {
+public final class FastEngineRouteProvider {
 
 	/** The proxy the predicate found, handed to the handler called next on the same thread. */
 	private static final FastThreadLocal<FastProxy> matched = new FastThreadLocal<>();
@@ -66,7 +68,11 @@ public final class FastEngineRouteProvider implements NettyRouteProvider {
 		return this.routes != null;
 	}
 
-	@Override
+	/**
+	 * Add the fast pools' route, as a {@link NettyRouteProvider} does.
+	 * @param routes the server's routes
+	 * @return the routes with the fast pools' route added
+	 */
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
 		return routes.route(this::claims, this::handle);
 	}

@@ -11,17 +11,22 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayReactiveLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
 
 /**
  * Tests for {@link SmartStickFastEngineAutoConfiguration}: which engine serves each pool,
@@ -160,9 +165,33 @@ class SmartStickFastEngineAutoConfigurationTests {
 	}
 
 	@Test
+	void theFastEngineIsPutBeneathWebFluxWhenAPoolIsFast() {
+		this.runner.run((context) -> assertThat(routeProvidersAdded(context)).isOne());
+	}
+
+	@Test
+	void anApplicationWhosePoolsAreAllOnGatewayServesEveryRequestStraightToWebFlux() {
+		this.runner.withPropertyValues("smartstick.engine=gateway")
+			.run((context) -> assertThat(routeProvidersAdded(context)).isZero());
+	}
+
+	@Test
 	void anUnknownEngineFailsStartUp() {
 		this.runner.withPropertyValues("smartstick.engine=turbo")
 			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	/**
+	 * How many route providers the fast engine adds to a Reactor Netty server factory.
+	 */
+	@SuppressWarnings("unchecked")
+	private static long routeProvidersAdded(ApplicationContext context) {
+		NettyReactiveWebServerFactory factory = mock(NettyReactiveWebServerFactory.class);
+		context.getBean("smartStickFastEngineServerCustomizer", WebServerFactoryCustomizer.class).customize(factory);
+		return mockingDetails(factory).getInvocations()
+			.stream()
+			.filter((invocation) -> invocation.getMethod().getName().equals("addRouteProviders"))
+			.count();
 	}
 
 	private static Choice choice(EngineChoices choices, String pool) {
