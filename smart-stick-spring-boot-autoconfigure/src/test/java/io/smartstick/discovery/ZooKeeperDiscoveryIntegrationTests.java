@@ -9,6 +9,7 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.integration.TestApplication;
 import io.smartstick.test.LoadClients;
+import io.smartstick.test.StickyRequests;
 import io.smartstick.test.TestBackend;
 import io.smartstick.test.ZooKeeperRegistry;
 import org.apache.curator.x.discovery.ServiceInstance;
@@ -83,7 +84,7 @@ class ZooKeeperDiscoveryIntegrationTests {
 		WebTestClient client = client(context);
 		int toB = 0;
 		for (int i = 0; i < 40; i++) {
-			if (added.idValue().equals(get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
+			if (added.idValue().equals(StickyRequests.get(client, null).getResponseHeaders().getFirst("x-backend-id"))) {
 				toB++;
 			}
 		}
@@ -101,12 +102,12 @@ class ZooKeeperDiscoveryIntegrationTests {
 		BackendRegistry registry = context.getBean(BackendRegistry.class);
 		WebTestClient client = client(context);
 		String keyA = find(registry, a).idValue();
-		String stickyToA = cookieFor(client, keyA);
+		String stickyToA = StickyRequests.cookieFor(client, keyA, 50);
 		try (LoadClients load = new LoadClients(baseUrl(context), COOKIE, 6)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 50);
 			zookeeper.deregister(leaving);
 			await().atMost(Duration.ofSeconds(20)).until(() -> find(registry, a) == null);
-			EntityExchangeResult<String> moved = get(client, stickyToA);
+			EntityExchangeResult<String> moved = StickyRequests.get(client, stickyToA);
 			assertThat(moved.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(find(registry, b).idValue());
 			assertThat(moved.getResponseCookies().getFirst(COOKIE).getValue()).isNotEqualTo(stickyToA);
 			long before = load.requests();
@@ -128,13 +129,13 @@ class ZooKeeperDiscoveryIntegrationTests {
 		BackendRegistry registry = context.getBean(BackendRegistry.class);
 		WebTestClient client = client(context);
 		String keyA = find(registry, a).idValue();
-		String stickyToA = cookieFor(client, keyA);
+		String stickyToA = StickyRequests.cookieFor(client, keyA, 50);
 		zookeeper.update(resting, Map.of("instance_status", "OUT_OF_SERVICE"));
 		await().atMost(Duration.ofSeconds(20)).until(() -> !find(registry, a).serving());
 		for (int i = 0; i < 20; i++) {
-			assertThat(get(client, null).getResponseHeaders().getFirst("x-backend-id")).isNotEqualTo(keyA);
+			assertThat(StickyRequests.get(client, null).getResponseHeaders().getFirst("x-backend-id")).isNotEqualTo(keyA);
 		}
-		EntityExchangeResult<String> kept = get(client, stickyToA);
+		EntityExchangeResult<String> kept = StickyRequests.get(client, stickyToA);
 		assertThat(kept.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyA);
 		assertThat(kept.getResponseCookies().getFirst(COOKIE)).isNull();
 	}
@@ -148,12 +149,12 @@ class ZooKeeperDiscoveryIntegrationTests {
 		register(service, b, Map.of());
 		ConfigurableApplicationContext first = start(service, "--smartstick.sticky.secret=s3cret");
 		String keyB = find(first.getBean(BackendRegistry.class), b).idValue();
-		String stickyToB = cookieFor(client(first), keyB);
+		String stickyToB = StickyRequests.cookieFor(client(first), keyB, 50);
 		assertThat(stickyToB).startsWith("~").doesNotContain(keyB);
 		first.close();
 		ConfigurableApplicationContext second = start(service, "--smartstick.sticky.secret=s3cret");
 		for (int i = 0; i < 5; i++) {
-			EntityExchangeResult<String> result = get(client(second), stickyToB);
+			EntityExchangeResult<String> result = StickyRequests.get(client(second), stickyToB);
 			assertThat(result.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyB);
 			assertThat(result.getResponseCookies().getFirst(COOKIE)).isNull();
 		}
@@ -170,25 +171,25 @@ class ZooKeeperDiscoveryIntegrationTests {
 		ConfigurableApplicationContext two = start(service, "--smartstick.sticky.secrets=old");
 		String keyA = find(one.getBean(BackendRegistry.class), a).idValue();
 		assertThat(find(two.getBean(BackendRegistry.class), a).idValue()).isEqualTo(keyA);
-		String stickyToA = cookieFor(client(one), keyA);
+		String stickyToA = StickyRequests.cookieFor(client(one), keyA, 50);
 		assertPinned(client(two), stickyToA, keyA);
 		one.close();
 		two.close();
 		one = start(service, "--smartstick.sticky.secrets=new,old");
 		two = start(service, "--smartstick.sticky.secrets=new,old");
 		// still pinned, and the cookie is signed again with the new secret
-		EntityExchangeResult<String> resigned = get(client(one), stickyToA);
+		EntityExchangeResult<String> resigned = StickyRequests.get(client(one), stickyToA);
 		assertThat(resigned.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyA);
 		String signedWithNew = resigned.getResponseCookies().getFirst(COOKIE).getValue();
 		assertThat(signedWithNew).isNotEqualTo(stickyToA);
-		assertThat(get(client(two), stickyToA).getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyA);
+		assertThat(StickyRequests.get(client(two), stickyToA).getResponseHeaders().getFirst("x-backend-id")).isEqualTo(keyA);
 		assertPinned(client(two), signedWithNew, keyA);
 		assertPinned(client(one), signedWithNew, keyA);
 	}
 
 	private void assertPinned(WebTestClient client, String cookie, String key) {
 		for (int i = 0; i < 5; i++) {
-			EntityExchangeResult<String> result = get(client, cookie);
+			EntityExchangeResult<String> result = StickyRequests.get(client, cookie);
 			assertThat(result.getResponseHeaders().getFirst("x-backend-id")).isEqualTo(key);
 			assertThat(result.getResponseCookies().getFirst(COOKIE)).isNull();
 		}
@@ -230,24 +231,6 @@ class ZooKeeperDiscoveryIntegrationTests {
 	private static Backend find(BackendRegistry registry, TestBackend backend) {
 		return registry.all().stream().filter((candidate) -> candidate.getPort() == backend.port()).findFirst()
 			.orElse(null);
-	}
-
-	private static String cookieFor(WebTestClient client, String key) {
-		for (int i = 0; i < 50; i++) {
-			EntityExchangeResult<String> result = get(client, null);
-			if (key.equals(result.getResponseHeaders().getFirst("x-backend-id"))) {
-				return result.getResponseCookies().getFirst(COOKIE).getValue();
-			}
-		}
-		throw new IllegalStateException("backend " + key + " was never chosen");
-	}
-
-	private static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
-		WebTestClient.RequestHeadersSpec<?> request = client.get().uri("/");
-		if (cookie != null) {
-			request = request.cookie(COOKIE, cookie);
-		}
-		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
 	}
 
 	private static String baseUrl(ConfigurableApplicationContext context) {

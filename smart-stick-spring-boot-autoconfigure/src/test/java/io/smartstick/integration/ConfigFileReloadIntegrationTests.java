@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.test.LoadClients;
+import io.smartstick.test.StickyRequests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.test.LoadClients;
+import io.smartstick.test.StickyRequests;
 import io.smartstick.test.TestBackend;
 import io.smartstick.test.WebSocketBackend;
 import org.junit.jupiter.api.AfterEach;

@@ -2,6 +2,7 @@ package io.smartstick.integration;
 
 import java.time.Duration;
 
+import io.smartstick.test.StickyRequests;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.smartstick.integration;
+package io.smartstick.test;
 
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -9,7 +9,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  *
  * @author smart-stick
  */
-final class StickyRequests {
+public final class StickyRequests {
 
 	private StickyRequests() {
 	}
@@ -20,7 +20,7 @@ final class StickyRequests {
 	 * @param cookie the cookie value, or {@code null} for a new client
 	 * @return the result
 	 */
-	static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
+	public static EntityExchangeResult<String> get(WebTestClient client, String cookie) {
 		WebTestClient.RequestHeadersSpec<?> request = client.get().uri("/");
 		if (cookie != null) {
 			request = request.cookie("X-Backend-ID", cookie);
@@ -35,7 +35,7 @@ final class StickyRequests {
 	 * @param attempts how many new clients to try at most
 	 * @return the cookie value that pins a client to the backend
 	 */
-	static String cookieFor(WebTestClient client, String backendId, int attempts) {
+	public static String cookieFor(WebTestClient client, String backendId, int attempts) {
 		for (int i = 0; i < attempts; i++) {
 			EntityExchangeResult<String> result = get(client, null);
 			if (backendId.equals(result.getResponseHeaders().getFirst("x-backend-id"))) {
