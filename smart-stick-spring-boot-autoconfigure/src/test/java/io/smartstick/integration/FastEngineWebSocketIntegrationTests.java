@@ -33,7 +33,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Which engine serves a WebSocket upgrade: on the fast engine a fast pool tunnels the
@@ -84,11 +83,7 @@ class FastEngineWebSocketIntegrationTests {
 
 	@AfterEach
 	void everyTunnelIsReleased() {
-		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(this.pools.allBackends()).allSatisfy((each) -> {
-				assertThat(each.activeConnections()).as("active, backend %s", each.idValue()).isZero();
-				assertThat(each.openTunnels()).as("tunnels, backend %s", each.idValue()).isZero();
-			}));
+		LoadBalancerTests.awaitAllReleased(this.pools::allBackends);
 	}
 
 	@AfterAll
@@ -182,18 +177,12 @@ class FastEngineWebSocketIntegrationTests {
 
 	@Test
 	void upgradesThatCannotBeTunnelledAreLeftToWebFluxOnBothEngines() {
-		client().get()
+		LoadBalancerTests.expectProxiedTo(client().get()
 			.uri("/plain")
 			.header(HttpHeaders.UPGRADE, "h2c")
 			.header(HttpHeaders.CONNECTION, "Upgrade, HTTP2-Settings")
 			.header("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectHeader()
-			.valueEquals("x-backend-id", "0")
-			.expectBody(String.class)
-			.isEqualTo("backend-0");
+			.exchange(), "0", "backend-0");
 		client().post()
 			.uri("/ws")
 			.headers(FastEngineWebSocketIntegrationTests::webSocketHandshake)

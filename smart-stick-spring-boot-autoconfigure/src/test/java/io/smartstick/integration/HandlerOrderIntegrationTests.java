@@ -92,15 +92,7 @@ class HandlerOrderIntegrationTests {
 	}
 
 	static void servesEveryoneItsOwn(WebTestClient client) {
-		client.get()
-			.uri("/orders?id=1")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectHeader()
-			.valueEquals("x-backend-id", "0")
-			.expectBody(String.class)
-			.isEqualTo("backend-0");
+		LoadBalancerTests.expectProxiedTo(client.get().uri("/orders?id=1").exchange(), "0", "backend-0");
 		servedLocally(client, "/actuator/health").jsonPath("$.status").isEqualTo("UP");
 		client.get()
 			.uri("/actuator/smartstick")

@@ -58,16 +58,8 @@ class NamedPoolsOnlyIntegrationTests {
 
 	@Test
 	void claimedRequestIsProxiedByItsPool() {
-		LoadBalancerTests.client(this.port)
-			.get()
-			.uri("/api/anything")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectHeader()
-			.valueEquals("x-backend-id", "0")
-			.expectBody(String.class)
-			.isEqualTo("backend-api-0");
+		LoadBalancerTests.expectProxiedTo(LoadBalancerTests.client(this.port).get().uri("/api/anything").exchange(), "0",
+				"backend-api-0");
 	}
 
 	@Test

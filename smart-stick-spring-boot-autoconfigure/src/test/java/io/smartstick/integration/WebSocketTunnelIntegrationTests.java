@@ -79,11 +79,7 @@ class WebSocketTunnelIntegrationTests {
 
 	@AfterEach
 	void everyTunnelIsReleased() {
-		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(this.registry.all()).allSatisfy((backend) -> {
-				assertThat(backend.activeConnections()).as("active, backend %s", backend.idValue()).isZero();
-				assertThat(backend.openTunnels()).as("tunnels, backend %s", backend.idValue()).isZero();
-			}));
+		LoadBalancerTests.awaitAllReleased(this.registry::all);
 	}
 
 	@AfterAll

@@ -6,14 +6,21 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.function.Supplier;
+
+import io.smartstick.balancer.Backend;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * Shared set-up of end-to-end tests: a client for the load balancer under test, and the
- * backend list registered as dynamic properties.
+ * Shared set-up and expectations of end-to-end tests: a client for the load balancer
+ * under test, the backend list registered as dynamic properties, who served an answer,
+ * and backends released once a test is over.
  */
 public final class LoadBalancerTests {
 
@@ -75,6 +82,49 @@ public final class LoadBalancerTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Expect a {@code 200} proxied to the given backend, with the given body.
+	 * @param response the response to the request
+	 * @param backendId the {@code x-backend-id} expected
+	 * @param body the body expected
+	 */
+	public static void expectProxiedTo(WebTestClient.ResponseSpec response, String backendId, String body) {
+		response.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("x-backend-id", backendId)
+			.expectBody(String.class)
+			.isEqualTo(body);
+	}
+
+	/**
+	 * Expect a {@code 200} the load balancer's application served itself (no
+	 * {@code x-backend-id}), with the given body.
+	 * @param response the response to the request
+	 * @param body the body expected
+	 */
+	public static void expectServedLocally(WebTestClient.ResponseSpec response, String body) {
+		response.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("x-backend-id")
+			.expectBody(String.class)
+			.isEqualTo(body);
+	}
+
+	/**
+	 * Wait until no backend counts an active connection or an open tunnel: every
+	 * exchange and tunnel of a test has released its backend.
+	 * @param backends the backends, read again on each attempt
+	 */
+	public static void awaitAllReleased(Supplier<? extends Collection<Backend>> backends) {
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(backends.get()).allSatisfy((backend) -> {
+				assertThat(backend.activeConnections()).as("active, backend %s", backend.idValue()).isZero();
+				assertThat(backend.openTunnels()).as("tunnels, backend %s", backend.idValue()).isZero();
+			}));
 	}
 
 }
