@@ -14,7 +14,7 @@ import io.smartstick.config.PoolDefinition;
 import io.smartstick.config.SmartStickProperties;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.routing.PoolRoutes;
-import io.smartstick.routing.ConnectionReuseTracking;
+import io.smartstick.routing.BackendRequestHook;
 import io.smartstick.routing.ProxyErrorFilter;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.routing.UntrustedPeerForwardedHeadersFilter;
@@ -88,7 +88,7 @@ public class SmartStickGatewayAutoConfiguration {
 			PoolDefinition.Proxy proxy = definition.proxy();
 			filters.put(definition.name(), List.<GatewayFilter>of(
 					new ProxyErrorFilter(sticky.pool().registry(), definition.passive(),
-							definition.proxy().retries(), definition.healthChecks().interval().toSeconds(),
+							proxy.retries(), proxy.responseTimeout(), definition.healthChecks().interval().toSeconds(),
 							Clock.systemUTC(), observer),
 					inFlight, new StickySessionFilter(sticky.selector(), sticky.cookieName(), sticky.cookieWriter(),
 							observer),
@@ -96,7 +96,7 @@ public class SmartStickGatewayAutoConfiguration {
 							proxy.websocketIdleTimeout(), headersFilters)));
 			specs.add(new PoolRoutes.Spec(definition.name(), SmartStickRoutes.serviceId(definition.name()),
 					definition.paths(), definition.hosts(), definition.order(), definition.filters(),
-					definition.proxy().connectTimeout(), definition.proxy().responseTimeout()));
+					proxy.connectTimeout()));
 		}
 		try {
 			List<Route> routes = PoolRoutes.build(specs, filters::get, ServedLocally.paths(properties, environment),
@@ -152,8 +152,8 @@ public class SmartStickGatewayAutoConfiguration {
 	}
 
 	@Bean
-	ConnectionReuseTracking smartStickConnectionReuseTracking() {
-		return new ConnectionReuseTracking();
+	BackendRequestHook smartStickBackendRequestHook() {
+		return new BackendRequestHook();
 	}
 
 	@Bean

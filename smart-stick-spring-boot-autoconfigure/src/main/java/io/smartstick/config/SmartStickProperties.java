@@ -1107,8 +1107,11 @@ public class SmartStickProperties {
 		private Duration connectTimeout = Duration.ofSeconds(5);
 
 		/**
-		 * Time allowed for a backend to answer before the request fails with 504. If a
-		 * duration suffix is not specified, milliseconds will be used.
+		 * Time allowed for a backend to start answering once the request is sent, and
+		 * between any two reads of its answer after that (as nginx's proxy_read_timeout).
+		 * Before the answer started the request fails with 504; after, the client's
+		 * connection is closed. If a duration suffix is not specified, milliseconds will be
+		 * used.
 		 */
 		private Duration responseTimeout = Duration.ofSeconds(60);
 

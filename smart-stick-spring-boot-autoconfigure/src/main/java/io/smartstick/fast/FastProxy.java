@@ -291,6 +291,9 @@ public final class FastProxy {
 				if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
 					passivelyDetected(backend, failure);
 				}
+				else if (failure == ProxyFailure.TIMEOUT && backend != null) {
+					logger.warn(ProxyFailure.timedOutInTheMiddleOfItsAnswer(backend.idValue()));
+				}
 				return Mono.error(ex);
 			}
 			this.selection = null;

@@ -1,5 +1,7 @@
 package io.smartstick.routing;
 
+import java.time.Duration;
+
 import io.netty.channel.Channel;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
@@ -11,11 +13,14 @@ import org.springframework.cloud.gateway.route.Route;
 /**
  * Which backend connection the current attempt of a proxied exchange went out on: one
  * per exchange, in the Reactor context of its attempts, filled in by
- * {@link ConnectionReuseTracking}'s hook when the request is about to be written and read
- * by {@link ProxyErrorFilter} when the attempt fails. A connection counts as reused from
- * its second request on (a channel attribute marks it at its first), the case of the
+ * {@link BackendRequestHook} when the request is about to be written and read by
+ * {@link ProxyErrorFilter} when the attempt fails. A connection counts as reused from its
+ * second request on (a channel attribute marks it at its first), the case of the
  * keep-alive race: a backend closing an idle keep-alive connection just as a request is
- * written to it.
+ * written to it. It also carries the pool's response timeout to that hook, which gives it
+ * to the request as Reactor Netty's own (as the fast engine's client has it): the time
+ * allowed between the request being sent and the first byte of the answer, and between
+ * any two reads of the answer after that.
  *
  * @author smart-stick
  */
@@ -29,6 +34,8 @@ public final class ConnectionUse {
 	private static final AttributeKey<Boolean> CARRIED_REQUEST = AttributeKey.valueOf(ConnectionUse.class,
 			"carriedRequest");
 
+	private final Duration responseTimeout;
+
 	/** Set on the backend connection's event loop, read where the attempt's failure is signalled. */
 	private volatile boolean bound;
 
@@ -37,6 +44,22 @@ public final class ConnectionUse {
 	private volatile boolean fresh;
 
 	private Route pooledRoute;
+
+	/**
+	 * Create one for an exchange whose requests take their client's response timeout.
+	 */
+	public ConnectionUse() {
+		this(null);
+	}
+
+	/**
+	 * Create one for an exchange.
+	 * @param responseTimeout the response timeout of each of its backend requests, or
+	 * {@code null} for the HTTP client's own
+	 */
+	public ConnectionUse(Duration responseTimeout) {
+		this.responseTimeout = responseTimeout;
+	}
 
 	/**
 	 * Start an attempt.
@@ -83,8 +106,9 @@ public final class ConnectionUse {
 	}
 
 	/**
-	 * Note the connection a request is about to be written to: called by the HTTP client
-	 * on that connection's event loop, for every request it sends, smart-stick's or not.
+	 * Note the connection a request is about to be written to, and give the request its
+	 * response timeout: called by the HTTP client on that connection's event loop, for
+	 * every request it sends, smart-stick's or not.
 	 * @param request the request, whose context holds the exchange's
 	 * {@code ConnectionUse}, if any
 	 * @param connection the connection
@@ -101,6 +125,9 @@ public final class ConnectionUse {
 		if (use != null) {
 			use.reused = reused;
 			use.bound = true;
+			if (use.responseTimeout != null) {
+				request.responseTimeout(use.responseTimeout);
+			}
 			if (use.fresh) {
 				// never back to the pool: the next repeat finds no idle connection there either
 				connection.markPersistent(false);

@@ -122,7 +122,9 @@ public final class PoolRoutes {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put(POOL_METADATA, pool.name());
 		metadata.put(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, (int) pool.connectTimeout().toMillis());
-		metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, pool.responseTimeout().toMillis());
+		// no Reactor timeout() on the parallel scheduler: the pool's response timeout is Reactor Netty's own, given
+		// to each backend request by BackendRequestHook; a negative value also keeps Gateway's global one off
+		metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, -1L);
 		definition.setMetadata(metadata);
 		return definition;
 	}
@@ -147,10 +149,9 @@ public final class PoolRoutes {
 	 * @param order the route's order, or {@code null} for the default
 	 * @param filters Gateway filter definitions in shortcut syntax
 	 * @param connectTimeout time to connect to a backend
-	 * @param responseTimeout time for a backend to answer
 	 */
 	public record Spec(String name, String serviceId, List<String> paths, List<String> hosts, Integer order,
-			List<String> filters, Duration connectTimeout, Duration responseTimeout) {
+			List<String> filters, Duration connectTimeout) {
 
 		boolean claimsEveryRequest() {
 			return this.paths.isEmpty() && this.hosts.isEmpty();

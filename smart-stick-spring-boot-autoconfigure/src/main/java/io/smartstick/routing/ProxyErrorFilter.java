@@ -1,6 +1,7 @@
 package io.smartstick.routing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import io.netty.util.concurrent.EventExecutor;
@@ -81,6 +82,8 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 
 	private final int retries;
 
+	private final Duration responseTimeout;
+
 	private final String retryAfterSeconds;
 
 	private final Clock clock;
@@ -94,16 +97,19 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	 * @param registry the backends, told of passively detected failures
 	 * @param passive whether transport failures take a backend down at once
 	 * @param retries how many times a failed request may be retried elsewhere
+	 * @param responseTimeout time allowed for a backend to start answering a request once
+	 * it is sent, and between any two reads of its answer
 	 * @param retryAfterSeconds value of {@code Retry-After} on 503 answers
 	 * @param clock stamps passive failures
 	 * @param observer told of retries and refusals
 	 */
-	public ProxyErrorFilter(BackendRegistry registry, boolean passive, int retries, long retryAfterSeconds,
-			Clock clock, SmartStickObserver observer) {
+	public ProxyErrorFilter(BackendRegistry registry, boolean passive, int retries, Duration responseTimeout,
+			long retryAfterSeconds, Clock clock, SmartStickObserver observer) {
 		this.observer = observer;
 		this.registry = registry;
 		this.passive = passive;
 		this.retries = retries;
+		this.responseTimeout = responseTimeout;
 		this.retryAfterSeconds = Long.toString(Math.max(1, retryAfterSeconds));
 		this.clock = clock;
 	}
@@ -115,7 +121,7 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		ConnectionUse use = new ConnectionUse();
+		ConnectionUse use = new ConnectionUse(this.responseTimeout);
 		// the HTTP client's hook finds it in the context of each attempt's backend request
 		return attempt(exchange, chain, use, 0, null).contextWrite(Context.of(ConnectionUse.CONTEXT_KEY, use));
 	}
@@ -141,6 +147,9 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 			// with the commit, so only a backend that broke off its body is sure to be at fault here.
 			if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
 				passivelyDetected(backend, failure);
+			}
+			else if (failure == ProxyFailure.TIMEOUT && backend != null) {
+				logger.warn(ProxyFailure.timedOutInTheMiddleOfItsAnswer(backend.idValue()));
 			}
 			return Mono.error(ex);
 		}

@@ -101,6 +101,18 @@ public enum ProxyFailure {
 	}
 
 	/**
+	 * The warning logged, on either engine, when a backend whose answer had started sent
+	 * nothing for longer than the response timeout: the client's connection is closed,
+	 * as nothing else can tell it that its answer is incomplete.
+	 * @param backendId the backend's id
+	 * @return the message
+	 */
+	public static String timedOutInTheMiddleOfItsAnswer(String backendId) {
+		return "Backend " + backendId + " sent nothing for longer than the response timeout in the middle of its "
+				+ "answer: closing the client's connection";
+	}
+
+	/**
 	 * Classify a failure.
 	 * @param ex the error the attempt ended with
 	 * @param bound whether a backend connection had been given the request (see
@@ -111,6 +123,7 @@ public enum ProxyFailure {
 	public static ProxyFailure of(Throwable ex, boolean bound, boolean responseStarted) {
 		if (ex instanceof ResponseStatusException status
 				&& status.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
+			// a Gateway filter's 504, such as Gateway's own response timeout (which smart-stick's routes leave off)
 			return TIMEOUT;
 		}
 		boolean transport = false;
@@ -122,7 +135,7 @@ public enum ProxyFailure {
 				return NOT_REACHED;
 			}
 			if (cause instanceof ReadTimeoutException) {
-				// the HTTP client's own response timeout (the fast engine's; Gateway maps it to 504 itself)
+				// the HTTP client's own response timeout, on either engine
 				return TIMEOUT;
 			}
 			if (isPoolFailure(cause)) {

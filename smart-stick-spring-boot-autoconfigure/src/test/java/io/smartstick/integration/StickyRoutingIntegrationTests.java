@@ -18,10 +18,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
@@ -39,6 +42,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,6 +51,7 @@ import static org.awaitility.Awaitility.await;
  * End-to-end behaviour of sticky round-robin routing with real backends.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class StickyRoutingIntegrationTests {
 
 	static final TestBackend backend0 = new TestBackend("0");
@@ -298,6 +303,40 @@ class StickyRoutingIntegrationTests {
 			.expectBody()
 			.jsonPath("$.error")
 			.isEqualTo("Backend 0 did not answer in time.");
+		awaitNoActiveConnections();
+	}
+
+	@Test
+	void backendThatStallsInTheMiddleOfItsBodyIsCutOffAfterTheResponseTimeout(CapturedOutput output) {
+		// the timeout runs between any two reads of the answer, as nginx's proxy_read_timeout: a backend that
+		// stops sending does not hold the client and a backend connection for ever
+		Throwable failure = WebClient.create("http://127.0.0.1:" + this.port)
+			.get()
+			.uri("/stall-body?ms=3000")
+			.cookie("X-Backend-ID", "0")
+			.retrieve()
+			.toEntity(String.class)
+			.map((response) -> (Throwable) new AssertionError("a whole answer: " + response.getBody()))
+			.onErrorResume(Mono::just)
+			.block(Duration.ofSeconds(30));
+		assertThat(failure).isNotNull().isNotInstanceOf(AssertionError.class);
+		awaitNoActiveConnections();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(output).contains("Backend 0 sent nothing for longer than the response "
+					+ "timeout in the middle of its answer: closing the client's connection"));
+	}
+
+	@Test
+	void backendThatSendsItsBodySlowlyButSteadilyIsNotCutOff() {
+		// four pauses of 350 ms: longer than the response timeout in all, never between two reads
+		this.client.get()
+			.uri("/stall-body?ms=350")
+			.cookie("X-Backend-ID", "1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.isEqualTo("backend-1-----------------------complete");
 		awaitNoActiveConnections();
 	}
 

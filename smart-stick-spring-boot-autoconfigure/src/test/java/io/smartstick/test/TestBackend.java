@@ -18,6 +18,9 @@ import mockwebserver3.RecordedRequest;
  * <li>{@code /echo}: 200 with the request body, and the request's method, target and
  * selected headers echoed as {@code echo-*} response headers</li>
  * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
+ * <li>{@code /stall-body?ms=N}: sends its headers and the first 8 bytes of a 40-byte
+ * body ({@code backend-<name>}, dashes, then {@code complete}) at once, then pauses N
+ * milliseconds before each further 8 bytes</li>
  * <li>{@code /status/N}: answers with status N</li>
  * <li>{@code /drop}: reads the request, then closes the connection without answering</li>
  * <li>{@code /drop/<name>}: the backend of that name drops the request like {@code /drop};
@@ -99,6 +102,13 @@ public final class TestBackend implements AutoCloseable {
 			return new MockResponse.Builder().code(200)
 				.headersDelay(millis, TimeUnit.MILLISECONDS)
 				.body("backend-" + this.name)
+				.build();
+		}
+		if (path.equals("/stall-body")) {
+			long millis = Long.parseLong(request.getUrl().queryParameter("ms"));
+			return new MockResponse.Builder().code(200)
+				.body(String.format("%-32s", "backend-" + this.name).replace(' ', '-') + "complete")
+				.throttleBody(8, millis, TimeUnit.MILLISECONDS)
 				.build();
 		}
 		if (path.equals("/drop") || path.equals("/drop/" + this.name)) {
