@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import io.netty.channel.Channel;
+import io.smartstick.web.PathPrefixGuard;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyOutbound;
 
@@ -58,6 +59,7 @@ public final class DashboardRouter {
 		byte[] page = load("index.html");
 		byte[] script = load("dashboard.js");
 		byte[] style = load("dashboard.css");
+		String bare = path.substring(0, path.length() - 1);
 		RouterFunctions.Builder routes = RouterFunctions.route();
 		// HEAD as well as GET for what a browser or a monitor may probe; separate routes rather than one
 		// predicate with an alternative, so that the paths stay recognizable as served locally
@@ -68,7 +70,6 @@ public final class DashboardRouter {
 					(request) -> asset(script, MediaType.valueOf("text/javascript")));
 			routes.route(RequestPredicates.method(method).and(RequestPredicates.path(path + "dashboard.css")),
 					(request) -> asset(style, MediaType.valueOf("text/css")));
-			String bare = path.substring(0, path.length() - 1);
 			if (!bare.isEmpty()) {
 				routes.route(RequestPredicates.method(method).and(RequestPredicates.path(bare)),
 						(request) -> ServerResponse.permanentRedirect(URI.create(path)).build());
@@ -81,7 +82,8 @@ public final class DashboardRouter {
 				// tells buffering proxies in front (nginx) to pass every event on at once
 				.header("X-Accel-Buffering", "no")
 				.body(events(sampler)));
-		return routes.build();
+		// every path above starts with the bare path (the dashboard's path without its last slash)
+		return PathPrefixGuard.of(bare, routes.build());
 	}
 
 	private static BodyInserter<Void, ReactiveHttpOutputMessage> events(DashboardSampler sampler) {

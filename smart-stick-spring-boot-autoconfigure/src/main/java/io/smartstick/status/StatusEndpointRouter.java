@@ -1,5 +1,7 @@
 package io.smartstick.status;
 
+import io.smartstick.web.PathPrefixGuard;
+
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RequestPredicates;
@@ -25,11 +27,11 @@ public final class StatusEndpointRouter {
 	 * @return the router function
 	 */
 	public static RouterFunction<ServerResponse> routerFunction(String path, LoadBalancerStatus status) {
-		return RouterFunctions.route(RequestPredicates.GET(path),
+		return PathPrefixGuard.of(path, RouterFunctions.route(RequestPredicates.GET(path),
 				(request) -> ServerResponse.ok()
 					.contentType(MediaType.APPLICATION_JSON)
 					.cacheControl(CacheControl.noStore())
-					.bodyValue(status.snapshot()));
+					.bodyValue(status.snapshot())));
 	}
 
 }
