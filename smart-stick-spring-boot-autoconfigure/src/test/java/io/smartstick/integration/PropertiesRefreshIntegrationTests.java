@@ -1,6 +1,9 @@
 package io.smartstick.integration;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import io.smartstick.test.WebSocketBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
@@ -43,7 +47,9 @@ import static org.awaitility.Awaitility.await;
  * {@code smartstick.*} properties refreshed through Spring Cloud's
  * {@link EnvironmentChangeEvent}, as {@code /actuator/refresh} does: backends added,
  * removed and re-weighted under load without a failed request, an invalid refresh
- * rejected as a whole, and a removed backend's WebSocket kept open until the drain timeout.
+ * rejected as a whole, and a removed backend's WebSocket kept open until the drain timeout;
+ * and once the whole way, an edited configuration file applied by
+ * {@code POST /actuator/refresh}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PropertiesRefreshIntegrationTests {
@@ -98,6 +104,33 @@ class PropertiesRefreshIntegrationTests {
 			load.close();
 			assertThat(load.failures()).isEmpty();
 		}
+	}
+
+	@Test
+	void refreshEndpointAppliesAnEditedConfigurationFile(@TempDir Path dir) throws IOException {
+		// the whole way a user takes: edit the application's configuration, POST /actuator/refresh
+		TestBackend a = backend(new TestBackend("a"));
+		TestBackend b = backend(new TestBackend("b"));
+		Path file = dir.resolve("load-balancer.properties");
+		Files.writeString(file, "smartstick.backends[0].id=0\nsmartstick.backends[0].url=" + a.url() + "\n");
+		this.context = new SpringApplicationBuilder(TestApplication.class).run("--server.port=0",
+				"--spring.main.banner-mode=off", "--spring.config.import=optional:file:" + file,
+				"--management.endpoints.web.exposure.include=refresh", "--smartstick.health.interval=200ms");
+		BackendRegistry registry = this.context.getBean(BackendRegistry.class);
+		assertThat(registry.all()).hasSize(1);
+		Files.writeString(file, "smartstick.backends[0].id=0\nsmartstick.backends[0].url=" + a.url() + "\n"
+				+ "smartstick.backends[1].id=1\nsmartstick.backends[1].url=" + b.url() + "\n");
+		client().post()
+			.uri("/actuator/refresh")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((changed) -> assertThat(changed).contains("smartstick.backends[1].url"));
+		assertThat(registry.find(1)).isNotNull();
+		assertThat(registry.find(1).url().toString()).isEqualTo(b.url());
+		await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(1).isHealthy());
+		assertThat(StickyRequests.get(client(), "1").getResponseHeaders().getFirst("x-backend-id")).isEqualTo("1");
 	}
 
 	@Test
