@@ -255,15 +255,8 @@ class FailoverIntegrationTests {
 
 	@Test
 	void backendThatBreaksOffItsBodyIsTakenDownAndTheClientSeesTheBreak() {
-		WebClient webClient = WebClient.create("http://127.0.0.1:" + this.port);
-		Throwable failure = webClient.get()
-			.uri("/break-mid-body/1")
-			.cookie("X-Backend-ID", "1")
-			.retrieve()
-			.toEntity(String.class)
-			.map((response) -> (Throwable) new AssertionError("a whole answer: " + response.getStatusCode()))
-			.onErrorResume(Mono::just)
-			.block(Duration.ofSeconds(10));
+		Throwable failure = LoadBalancerTests.brokenOffAnswer(this.port, "/break-mid-body/1", "1",
+				Duration.ofSeconds(10));
 		// part of the body reached the client: it cannot be retried, and is not passed off as complete
 		assertThat(failure).isNotInstanceOf(AssertionError.class);
 		assertThat(this.registry.find(1).isHealthy()).isFalse();

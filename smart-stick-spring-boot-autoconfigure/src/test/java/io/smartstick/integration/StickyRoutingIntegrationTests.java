@@ -42,7 +42,6 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -310,15 +309,8 @@ class StickyRoutingIntegrationTests {
 	void backendThatStallsInTheMiddleOfItsBodyIsCutOffAfterTheResponseTimeout(CapturedOutput output) {
 		// the timeout runs between any two reads of the answer, as nginx's proxy_read_timeout: a backend that
 		// stops sending does not hold the client and a backend connection for ever
-		Throwable failure = WebClient.create("http://127.0.0.1:" + this.port)
-			.get()
-			.uri("/stall-body?ms=3000")
-			.cookie("X-Backend-ID", "0")
-			.retrieve()
-			.toEntity(String.class)
-			.map((response) -> (Throwable) new AssertionError("a whole answer: " + response.getBody()))
-			.onErrorResume(Mono::just)
-			.block(Duration.ofSeconds(30));
+		Throwable failure = LoadBalancerTests.brokenOffAnswer(this.port, "/stall-body?ms=3000", "0",
+				Duration.ofSeconds(30));
 		assertThat(failure).isNotNull().isNotInstanceOf(AssertionError.class);
 		awaitNoActiveConnections();
 		await().atMost(Duration.ofSeconds(5))

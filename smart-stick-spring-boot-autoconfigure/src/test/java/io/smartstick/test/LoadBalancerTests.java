@@ -10,9 +10,11 @@ import java.util.Collection;
 import java.util.function.Supplier;
 
 import io.smartstick.balancer.Backend;
+import reactor.core.publisher.Mono;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -125,6 +127,29 @@ public final class LoadBalancerTests {
 				assertThat(backend.activeConnections()).as("active, backend %s", backend.idValue()).isZero();
 				assertThat(backend.openTunnels()).as("tunnels, backend %s", backend.idValue()).isZero();
 			}));
+	}
+
+	/**
+	 * GET a path, with a sticky cookie, whose answer is expected to break off after it
+	 * started, and return how the client saw it end.
+	 * @param port the load balancer's port
+	 * @param path the path
+	 * @param backendId the value of the sticky cookie
+	 * @param timeout how long to wait for the end
+	 * @return the error the client's exchange ended with, or an {@link AssertionError}
+	 * describing the whole answer it got instead
+	 */
+	public static Throwable brokenOffAnswer(int port, String path, String backendId, Duration timeout) {
+		return WebClient.create("http://127.0.0.1:" + port)
+			.get()
+			.uri(path)
+			.cookie("X-Backend-ID", backendId)
+			.retrieve()
+			.toEntity(String.class)
+			.map((response) -> (Throwable) new AssertionError(
+					"a whole answer: " + response.getStatusCode() + " " + response.getBody()))
+			.onErrorResume(Mono::just)
+			.block(timeout);
 	}
 
 }
