@@ -101,15 +101,17 @@ public enum ProxyFailure {
 	}
 
 	/**
-	 * The warning logged, on either engine, when a backend whose answer had started sent
-	 * nothing for longer than the response timeout: the client's connection is closed,
-	 * as nothing else can tell it that its answer is incomplete.
+	 * The warning logged, on either engine, when nothing was read of a started answer for
+	 * longer than the response timeout: either the backend sent nothing, or the client
+	 * took nothing, so reading from the backend paused (backpressure). The client's
+	 * connection is closed, as nothing else can tell it that its answer is incomplete.
 	 * @param backendId the backend's id
 	 * @return the message
 	 */
 	public static String timedOutInTheMiddleOfItsAnswer(String backendId) {
-		return "Backend " + backendId + " sent nothing for longer than the response timeout in the middle of its "
-				+ "answer: closing the client's connection";
+		return "Cut off the answer of backend " + backendId + ": nothing was read of it for longer than the "
+				+ "response timeout (the backend sent nothing, or the client took nothing); closing the client's "
+				+ "connection";
 	}
 
 	/**

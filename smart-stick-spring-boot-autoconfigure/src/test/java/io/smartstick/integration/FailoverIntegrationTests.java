@@ -1,7 +1,9 @@
 package io.smartstick.integration;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,7 +56,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = { TestApplication.class, FailoverIntegrationTests.AttemptWitness.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "smartstick.health.enabled=false", "smartstick.proxy.retries=2" })
+		properties = { "smartstick.health.enabled=false", "smartstick.proxy.retries=2",
+				"smartstick.proxy.response-timeout=2s" })
 class FailoverIntegrationTests {
 
 	static final TestBackend backend0 = new TestBackend("0");
@@ -262,6 +265,34 @@ class FailoverIntegrationTests {
 		assertThat(this.registry.find(1).isHealthy()).isFalse();
 		assertThat(this.registry.find(1).health().cause())
 			.isEqualTo("connection closed during the response (passive)");
+	}
+
+	@Test
+	void clientThatStopsReadingIsCutOffWithoutCountingAgainstTheBackend() throws IOException, InterruptedException {
+		try (Socket socket = new Socket()) {
+			// a small window, so that what the client does not take stays with the load balancer and the backend
+			socket.setReceiveBufferSize(16 * 1024);
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port));
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write("GET /large?mb=32 HTTP/1.1\r\nHost: lb\r\nCookie: X-Backend-ID=0\r\n\r\n"
+					.getBytes(StandardCharsets.US_ASCII));
+			InputStream in = socket.getInputStream();
+			byte[] buffer = new byte[8192];
+			int first = in.read(buffer);
+			assertThat(new String(buffer, 0, first, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+			// the stimulus itself: a client that takes nothing for longer than the 2 s response timeout, so reading
+			// from the backend pauses that long (backpressure)
+			Thread.sleep(3000);
+			long received = first;
+			for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
+				received += read;
+			}
+			assertThat(received).as("cut off, not a whole answer").isLessThan(32L * 1024 * 1024);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.find(0).activeConnections() == 0);
+		// a client's pace says nothing of the backend
+		assertThat(this.registry.find(0).isHealthy()).isTrue();
 	}
 
 	@Test

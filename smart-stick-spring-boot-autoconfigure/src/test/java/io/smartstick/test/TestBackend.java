@@ -22,6 +22,8 @@ import mockwebserver3.RecordedRequest;
  * body ({@code backend-<name>}, dashes, then {@code complete}) at once, then pauses N
  * milliseconds before each further 8 bytes</li>
  * <li>{@code /status/N}: answers with status N</li>
+ * <li>{@code /large?mb=N}: answers N MiB of zeros, more than the buffers between a client
+ * and the backend hold</li>
  * <li>{@code /drop}: reads the request, then closes the connection without answering</li>
  * <li>{@code /drop/<name>}: the backend of that name drops the request like {@code /drop};
  * the others answer as usual</li>
@@ -102,6 +104,12 @@ public final class TestBackend implements AutoCloseable {
 			return new MockResponse.Builder().code(200)
 				.headersDelay(millis, TimeUnit.MILLISECONDS)
 				.body("backend-" + this.name)
+				.build();
+		}
+		if (path.equals("/large")) {
+			int mebibytes = Integer.parseInt(request.getUrl().queryParameter("mb"));
+			return new MockResponse.Builder().code(200)
+				.body(new okio.Buffer().write(new byte[mebibytes * 1024 * 1024]))
 				.build();
 		}
 		if (path.equals("/stall-body")) {
