@@ -12,6 +12,7 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.routing.SmartStickRoutes;
 import io.smartstick.test.LoadBalancerTests;
+import io.smartstick.test.StickyRequests;
 import io.smartstick.test.TestBackend;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -353,17 +354,11 @@ class StickyRoutingIntegrationTests {
 	}
 
 	private void awaitNoActiveConnections() {
-		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(this.registry.all())
-				.allSatisfy((backend) -> assertThat(backend.activeConnections()).isZero()));
+		LoadBalancerTests.awaitAllReleased(this.registry::all);
 	}
 
 	private EntityExchangeResult<String> get(String cookie) {
-		WebTestClient.RequestHeadersSpec<?> request = this.client.get().uri("/");
-		if (cookie != null) {
-			request = request.cookie("X-Backend-ID", cookie);
-		}
-		return request.exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+		return StickyRequests.get(this.client, cookie);
 	}
 
 	/** The request the backend received for the path, skipping those earlier tests left queued. */
