@@ -1,8 +1,5 @@
 package io.smartstick.integration;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +18,7 @@ import io.smartstick.config.InvalidConfigurationException;
 import io.smartstick.health.BackendStateChangedEvent;
 import io.smartstick.health.HealthCheck;
 import io.smartstick.test.LoadBalancerTests;
-import mockwebserver3.Dispatcher;
+import io.smartstick.test.MockWebServers;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -551,7 +548,7 @@ class HealthCheckIntegrationTests {
 	 */
 	static final class HealthServer implements AutoCloseable {
 
-		private final MockWebServer server = new MockWebServer();
+		private final MockWebServer server;
 
 		private final String name;
 
@@ -564,18 +561,7 @@ class HealthCheckIntegrationTests {
 		HealthServer(String name, String healthPath) {
 			this.name = name;
 			this.healthPath = healthPath;
-			this.server.setDispatcher(new Dispatcher() {
-				@Override
-				public MockResponse dispatch(RecordedRequest request) {
-					return answer(request);
-				}
-			});
-			try {
-				this.server.start(InetAddress.getLoopbackAddress(), 0);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
+			this.server = MockWebServers.start(this::answer);
 		}
 
 		String url() {

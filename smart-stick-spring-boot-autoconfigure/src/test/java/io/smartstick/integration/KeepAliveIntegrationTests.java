@@ -1,8 +1,5 @@
 package io.smartstick.integration;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +14,8 @@ import io.smartstick.balancer.Backend;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.test.LoadBalancerTests;
+import io.smartstick.test.MockWebServers;
 import io.smartstick.test.TestBackend;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -250,21 +247,10 @@ class KeepAliveIntegrationTests {
 	 */
 	abstract static class ConnectionAwareBackend implements AutoCloseable {
 
-		final MockWebServer server = new MockWebServer();
+		final MockWebServer server;
 
 		ConnectionAwareBackend() {
-			this.server.setDispatcher(new Dispatcher() {
-				@Override
-				public MockResponse dispatch(RecordedRequest request) {
-					return answer(request);
-				}
-			});
-			try {
-				this.server.start(InetAddress.getLoopbackAddress(), 0);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
+			this.server = MockWebServers.start(this::answer);
 		}
 
 		abstract MockResponse answer(RecordedRequest request);

@@ -1,11 +1,7 @@
 package io.smartstick.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -38,22 +34,11 @@ public final class TestBackend implements AutoCloseable {
 
 	private final String name;
 
-	private final MockWebServer server = new MockWebServer();
+	private final MockWebServer server;
 
 	public TestBackend(String name) {
 		this.name = name;
-		this.server.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return answer(request);
-			}
-		});
-		try {
-			this.server.start(InetAddress.getLoopbackAddress(), 0);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.server = MockWebServers.start(this::answer);
 	}
 
 	public String name() {
