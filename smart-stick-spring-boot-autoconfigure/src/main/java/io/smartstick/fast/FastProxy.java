@@ -12,12 +12,12 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.smartstick.balancer.Backend;
-import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.observe.Assignment;
 import io.smartstick.observe.ExchangeOutcome;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.routing.ConnectionUse;
 import io.smartstick.routing.JsonErrorBody;
+import io.smartstick.routing.PassiveDetection;
 import io.smartstick.routing.ProxyFailure;
 import io.smartstick.routing.RetryRules;
 import io.smartstick.sticky.CookieHeaderReader;
@@ -72,7 +72,7 @@ public final class FastProxy {
 
 	private final HttpClient fresh;
 
-	private final BackendRegistry registry;
+	private final PassiveDetection passiveDetection;
 
 	private final Settings settings;
 
@@ -100,7 +100,7 @@ public final class FastProxy {
 		this.forwarding = forwarding;
 		this.pooled = pooled;
 		this.fresh = fresh;
-		this.registry = selector.registry();
+		this.passiveDetection = new PassiveDetection(selector.registry(), settings.passive(), settings.clock());
 		this.settings = settings;
 		this.observer = observer;
 		this.webSockets = webSockets;
@@ -288,12 +288,7 @@ public final class FastProxy {
 			}
 			if (this.response.hasSentHeaders()) {
 				// the client has part of an answer: nothing to retry or replace
-				if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
-					passivelyDetected(backend, failure);
-				}
-				else if (failure == ProxyFailure.TIMEOUT && backend != null) {
-					logger.warn(ProxyFailure.timedOutInTheMiddleOfItsAnswer(backend.idValue()));
-				}
+				FastProxy.this.passiveDetection.failedWhileAnswering(backend, failure);
 				return Mono.error(ex);
 			}
 			this.selection = null;
@@ -312,8 +307,8 @@ public final class FastProxy {
 				}
 				// written, and not to be sent twice: it may have reached the backend, which nothing shows to be down
 			}
-			else if (failure.isTransport()) {
-				passivelyDetected(backend, failure);
+			else {
+				FastProxy.this.passiveDetection.failed(backend, failure);
 			}
 			if (backend != null && attempt < FastProxy.this.settings.retries()
 					&& RetryRules.isRetryable(failure, replayable)) {
@@ -329,13 +324,6 @@ public final class FastProxy {
 				return Mono.defer(() -> attempt(null, attempt + 1, failed, false));
 			}
 			return answer(ex, failure, backend);
-		}
-
-		private void passivelyDetected(Backend backend, ProxyFailure failure) {
-			if (backend != null && FastProxy.this.settings.passive()) {
-				FastProxy.this.registry.updateHealth(backend, false, failure.cause() + " (passive)",
-						FastProxy.this.settings.clock().instant());
-			}
 		}
 
 		private Mono<Void> answer(Throwable ex, ProxyFailure failure, Backend backend) {

@@ -76,17 +76,13 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 
 	private static final byte[] NO_BACKEND_BODY = JsonErrorBody.of("No healthy backends available.");
 
-	private final BackendRegistry registry;
-
-	private final boolean passive;
+	private final PassiveDetection passiveDetection;
 
 	private final int retries;
 
 	private final Duration responseTimeout;
 
 	private final String retryAfterSeconds;
-
-	private final Clock clock;
 
 	private final SmartStickObserver observer;
 
@@ -106,12 +102,10 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	public ProxyErrorFilter(BackendRegistry registry, boolean passive, int retries, Duration responseTimeout,
 			long retryAfterSeconds, Clock clock, SmartStickObserver observer) {
 		this.observer = observer;
-		this.registry = registry;
-		this.passive = passive;
+		this.passiveDetection = new PassiveDetection(registry, passive, clock);
 		this.retries = retries;
 		this.responseTimeout = responseTimeout;
 		this.retryAfterSeconds = Long.toString(Math.max(1, retryAfterSeconds));
-		this.clock = clock;
 	}
 
 	@Override
@@ -145,12 +139,7 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 		if (exchange.getResponse().isCommitted()) {
 			// the client has part of an answer: nothing to retry or replace. Writing to the client starts
 			// with the commit, so only a backend that broke off its body is sure to be at fault here.
-			if (failure == ProxyFailure.RESET_DURING_RESPONSE) {
-				passivelyDetected(backend, failure);
-			}
-			else if (failure == ProxyFailure.TIMEOUT && backend != null) {
-				logger.warn(ProxyFailure.timedOutInTheMiddleOfItsAnswer(backend.idValue()));
-			}
+			this.passiveDetection.failedWhileAnswering(backend, failure);
 			return Mono.error(ex);
 		}
 		if (previous != null && ex instanceof NotFoundException) {
@@ -167,8 +156,8 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 			}
 			// written, and not to be sent twice: it may have reached the backend, which nothing shows to be down
 		}
-		else if (failure.isTransport()) {
-			passivelyDetected(backend, failure);
+		else {
+			this.passiveDetection.failed(backend, failure);
 		}
 		if (backend != null && attempt < this.retries && isRetryable(failure, request)) {
 			logger.debug("Retrying " + request.getMethod() + " " + request.getPath() + " after backend "
@@ -200,12 +189,6 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 	private static Mono<Void> afterThisSignal(Mono<Void> nextAttempt) {
 		EventExecutor eventLoop = ThreadExecutorMap.currentExecutor();
 		return (eventLoop != null) ? nextAttempt.subscribeOn(Schedulers.fromExecutor(eventLoop)) : nextAttempt;
-	}
-
-	private void passivelyDetected(Backend backend, ProxyFailure failure) {
-		if (backend != null && this.passive) {
-			this.registry.updateHealth(backend, false, failure.cause() + " (passive)", this.clock.instant());
-		}
 	}
 
 	private static boolean isRetryable(ProxyFailure failure, ServerHttpRequest request) {
