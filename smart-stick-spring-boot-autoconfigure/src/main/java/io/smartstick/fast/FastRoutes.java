@@ -22,7 +22,9 @@ import org.springframework.web.util.pattern.PathPattern;
  * {@code Upgrade} header (HTTP/2 streams, {@code h2c}, another protocol, another method,
  * an upgrade with a body) is left to WebFlux: the pool's Gateway route then serves it as
  * the Gateway engine would, so it gets the same answer on both engines, without the fast
- * engine having to tell which of them a tunnel could not carry.
+ * engine having to tell which of them a tunnel could not carry. So is a request whose
+ * target is not {@linkplain RequestTarget plain}: WebFlux answers 400 to one that is not
+ * a URI, as on the Gateway engine.
  *
  * @author smart-stick
  */
@@ -62,9 +64,13 @@ public final class FastRoutes {
 	 * @param request the request
 	 * @return the proxy, or {@code null} when the request is left to WebFlux (no pool
 	 * claims it, the pool claiming it is served by Gateway, it asks for an upgrade that
-	 * cannot be tunnelled, or its path is one of the application's own handlers)
+	 * cannot be tunnelled, its path is one of the application's own handlers, or its
+	 * target is not {@linkplain RequestTarget plain})
 	 */
 	public FastProxy find(HttpServerRequest request) {
+		if (!RequestTarget.isPlain(request.uri())) {
+			return null;
+		}
 		HttpHeaders headers = request.requestHeaders();
 		if (headers.contains(HttpHeaderNames.UPGRADE) && !isTunnelable(request, headers)) {
 			return null;

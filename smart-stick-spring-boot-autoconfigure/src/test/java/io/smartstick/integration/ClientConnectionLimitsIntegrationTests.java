@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.smartstick.test.LoadBalancerTests;
+import io.smartstick.test.RawHttp;
 import io.smartstick.test.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,8 @@ class ClientConnectionLimitsIntegrationTests {
 	@Test
 	void halfARequestLineIsAnswered408AndClosed() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "GET /echo HT");
-			String answer = readUntilClosed(socket, Duration.ofSeconds(10));
+			RawHttp.send(socket, "GET /echo HT");
+			String answer = RawHttp.readUntilClosed(socket, Duration.ofSeconds(10));
 			assertThat(answer).startsWith("HTTP/1.1 408 ");
 		}
 	}
@@ -76,7 +77,7 @@ class ClientConnectionLimitsIntegrationTests {
 			boolean closed = false;
 			while (!closed && sent < head.length() && System.nanoTime() < deadline) {
 				try {
-					send(socket, head.substring(sent, sent + 1));
+					RawHttp.send(socket, head.substring(sent, sent + 1));
 					sent++;
 					closed = in.read() == -1 || drained(in);
 				}
@@ -99,10 +100,10 @@ class ClientConnectionLimitsIntegrationTests {
 			for (int i = 0; i < 100; i++) {
 				Socket socket = connect();
 				sockets.add(socket);
-				send(socket, "POST /echo HTTP/1.1\r\nHost: loc");
+				RawHttp.send(socket, "POST /echo HTTP/1.1\r\nHost: loc");
 			}
 			for (Socket socket : sockets) {
-				assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 408 ");
+				assertThat(RawHttp.readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 408 ");
 			}
 		}
 		finally {
@@ -115,25 +116,25 @@ class ClientConnectionLimitsIntegrationTests {
 	@Test
 	void aLaterHeadOnAKeptAliveConnectionIsTimedToo() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
 			assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ");
 			// the timer armed when the connection opened finds this head with time left, and waits for it
-			send(socket, "GET /echo HTTP/1.1\r\nHost: loc");
-			assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 408 ");
+			RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: loc");
+			assertThat(RawHttp.readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 408 ");
 		}
 	}
 
 	@Test
 	void aConnectionThatSendsNothingIsClosed() throws IOException {
 		try (Socket socket = connect()) {
-			assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).isEmpty();
+			assertThat(RawHttp.readUntilClosed(socket, Duration.ofSeconds(10))).isEmpty();
 		}
 	}
 
 	@Test
 	void aKeptAliveConnectionWaitsLongerThanTheHeadTimeoutForItsNextRequest() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
 			assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ");
 			// idle for longer than the head timeout, shorter than the idle timeout
 			socket.setSoTimeout(1500);
@@ -147,10 +148,10 @@ class ClientConnectionLimitsIntegrationTests {
 	@Test
 	void anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
 			assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ");
 			long start = System.nanoTime();
-			assertThat(readUntilClosed(socket, Duration.ofSeconds(15))).isEmpty();
+			assertThat(RawHttp.readUntilClosed(socket, Duration.ofSeconds(15))).isEmpty();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
 		}
 	}
@@ -158,8 +159,8 @@ class ClientConnectionLimitsIntegrationTests {
 	@Test
 	void aMalformedRequestIsAnswered400AndClosed() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\nBad Header Line\r\n\r\n");
-			assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 400 ");
+			RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: localhost\r\nBad Header Line\r\n\r\n");
+			assertThat(RawHttp.readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 400 ");
 		}
 	}
 
@@ -167,9 +168,9 @@ class ClientConnectionLimitsIntegrationTests {
 	void aMalformedChunkSizeIsAnswered400WithoutReachingTheBackend() throws IOException {
 		long before = counting.bytes();
 		try (Socket socket = connect()) {
-			send(socket, "POST /echo HTTP/1.1\r\nHost: localhost\r\nCookie: X-Backend-ID=1\r\n"
+			RawHttp.send(socket, "POST /echo HTTP/1.1\r\nHost: localhost\r\nCookie: X-Backend-ID=1\r\n"
 					+ "Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n");
-			assertThat(readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 400 ");
+			assertThat(RawHttp.readUntilClosed(socket, Duration.ofSeconds(10))).startsWith("HTTP/1.1 400 ");
 		}
 		assertThat(counting.bytes()).as("bytes the backend received").isEqualTo(before);
 	}
@@ -177,22 +178,15 @@ class ClientConnectionLimitsIntegrationTests {
 	@Test
 	void aWellFormedChunkedBodyIsProxiedWhole() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
-			send(socket, "4\r\ndefg\r\n0\r\n\r\n");
+			RawHttp.send(socket, "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+			RawHttp.send(socket, "4\r\ndefg\r\n0\r\n\r\n");
 			String head = readResponse(socket);
 			assertThat(head).startsWith("HTTP/1.1 200 ").containsIgnoringCase("content-length: 7");
 		}
 	}
 
 	private Socket connect() throws IOException {
-		Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port);
-		socket.setSoTimeout(10_000);
-		return socket;
-	}
-
-	private static void send(Socket socket, String text) throws IOException {
-		socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-		socket.getOutputStream().flush();
+		return RawHttp.connect(this.port);
 	}
 
 	private static boolean drained(InputStream in) throws IOException {
@@ -223,34 +217,6 @@ class ClientConnectionLimitsIntegrationTests {
 		int length = Integer.parseInt(lower.substring(at + 16, lower.indexOf("\r\n", at)).trim());
 		assertThat(in.readNBytes(length)).hasSize(length);
 		return text;
-	}
-
-	/**
-	 * Read everything until the server closes the connection, failing if it is still
-	 * open after the given time.
-	 */
-	private static String readUntilClosed(Socket socket, Duration within) throws IOException {
-		ByteArrayOutputStream received = new ByteArrayOutputStream();
-		long deadline = System.nanoTime() + within.toNanos();
-		socket.setSoTimeout(250);
-		InputStream in = socket.getInputStream();
-		while (System.nanoTime() < deadline) {
-			try {
-				int b = in.read();
-				if (b == -1) {
-					return received.toString(StandardCharsets.US_ASCII);
-				}
-				received.write(b);
-			}
-			catch (SocketTimeoutException ex) {
-				// keep waiting until the deadline
-			}
-			catch (IOException ex) {
-				// reset by the server: closed too
-				return received.toString(StandardCharsets.US_ASCII);
-			}
-		}
-		throw new AssertionError("connection still open after " + within + "; received: " + received);
 	}
 
 	/**

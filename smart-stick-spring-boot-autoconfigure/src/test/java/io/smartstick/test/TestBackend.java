@@ -11,8 +11,8 @@ import mockwebserver3.RecordedRequest;
  * on every path and, on a few paths, showing what it received or answering slowly.
  *
  * <ul>
- * <li>{@code /echo}: 200 with the request body, and the request's method, target and
- * selected headers echoed as {@code echo-*} response headers</li>
+ * <li>{@code /echo} and any path below it: 200 with the request body, and the request's
+ * method, target and selected headers echoed as {@code echo-*} response headers</li>
  * <li>{@code /slow?ms=N}: answers after N milliseconds</li>
  * <li>{@code /stall-body?ms=N}: sends its headers and the first 8 bytes of a 40-byte
  * body ({@code backend-<name>}, dashes, then {@code complete}) at once, then pauses N
@@ -67,7 +67,7 @@ public final class TestBackend implements AutoCloseable {
 
 	private MockResponse answer(RecordedRequest request) {
 		String path = request.getUrl().encodedPath();
-		if (path.equals("/echo")) {
+		if (path.equals("/echo") || path.startsWith("/echo/")) {
 			MockResponse.Builder response = new MockResponse.Builder().code(200)
 				.body(new okio.Buffer().write(request.getBody() != null ? request.getBody() : okio.ByteString.EMPTY))
 				.addHeader("echo-method", request.getMethod())
