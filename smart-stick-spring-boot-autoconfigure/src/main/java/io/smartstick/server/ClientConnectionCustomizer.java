@@ -8,8 +8,9 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 
 /**
  * Protects every HTTP/1.1 connection of the application's Reactor Netty server: a
- * request-head time limit ({@link RequestHeadTimeout}) and a malformed chunked body
- * rejected before its request is proxied ({@link ChunkedBodyGate}).
+ * request-head time limit ({@link RequestHeadTimeout}), the heads HTTP/1.1 requires a
+ * server to reject, such as two {@code Host} headers ({@link RequestHeadRules}), and a
+ * malformed chunked body rejected before its request is proxied ({@link ChunkedBodyGate}).
  *
  * @author smart-stick
  */
@@ -30,6 +31,8 @@ public class ClientConnectionCustomizer implements NettyServerCustomizer {
 		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			RequestHeadTimeout.install(channel.pipeline(), this.timeout);
 			ChunkedBodyGate.install(channel.pipeline());
+			// ahead of the gate: a head it rejects is never held for its body
+			RequestHeadRules.install(channel.pipeline());
 		});
 	}
 
