@@ -1,6 +1,6 @@
 package io.smartstick.server;
 
-import java.util.List;
+import java.util.Iterator;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -77,14 +77,15 @@ final class RequestHeadRules extends ChannelInboundHandlerAdapter {
 		if (version.majorVersion() != 1 && !PRI.equals(request.method())) {
 			return "Unsupported HTTP version: " + version.text();
 		}
-		List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-		if (hosts.isEmpty()) {
+		Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+		if (!hosts.hasNext()) {
 			return (version.minorVersion() >= 1) ? "HTTP/1.1 request without a Host header" : null;
 		}
-		if (hosts.size() > 1) {
+		String host = hosts.next();
+		if (hosts.hasNext()) {
 			return "More than one Host header";
 		}
-		return isHostAndPort(hosts.get(0)) ? null : "Invalid Host header";
+		return isHostAndPort(host) ? null : "Invalid Host header";
 	}
 
 	/**
