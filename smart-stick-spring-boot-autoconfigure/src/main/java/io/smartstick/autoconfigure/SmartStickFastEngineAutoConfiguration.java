@@ -1,6 +1,5 @@
 package io.smartstick.autoconfigure;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -135,8 +134,8 @@ public class SmartStickFastEngineAutoConfiguration {
 							(connectMillis < Integer.MAX_VALUE) ? connectMillis + 1 : connectMillis - 1)
 					.responseTimeout(settings.responseTimeout());
 				proxy = new FastProxy(sticky.selector(), sticky.cookieWriter(), forwarding, pooled, fresh,
-						FastProxy.Settings.of(definition.passive(), settings.retries(),
-								definition.healthChecks().interval().toSeconds(), Clock.systemUTC()),
+						FastProxy.Settings.of(PoolPassiveDetection.of(definition, sticky.pool().registry()),
+								settings.retries(), definition.healthChecks().interval().toSeconds()),
 						observer, new WebSocketUpgrade(settings.websocketIdleTimeout()));
 			}
 			entries.add(new FastRoutes.Entry(definition.name(), matcher, proxy));

@@ -1,6 +1,5 @@
 package io.smartstick.autoconfigure;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,9 +86,9 @@ public class SmartStickGatewayAutoConfiguration {
 			StickyPool sticky = stickyPools.find(definition.name());
 			PoolDefinition.Proxy proxy = definition.proxy();
 			filters.put(definition.name(), List.<GatewayFilter>of(
-					new ProxyErrorFilter(sticky.pool().registry(), definition.passive(),
+					new ProxyErrorFilter(PoolPassiveDetection.of(definition, sticky.pool().registry()),
 							proxy.retries(), proxy.responseTimeout(), definition.healthChecks().interval().toSeconds(),
-							Clock.systemUTC(), observer),
+							observer),
 					inFlight, new StickySessionFilter(sticky.selector(), sticky.cookieName(), sticky.cookieWriter(),
 							observer),
 					new WebSocketProxyFilter(httpClient, proxy.connectTimeout(), proxy.responseTimeout(),

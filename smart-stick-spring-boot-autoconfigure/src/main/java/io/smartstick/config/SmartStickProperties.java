@@ -621,7 +621,7 @@ public class SmartStickProperties {
 
 		/**
 		 * Whether to check backends actively. Without active checks a backend only goes down
-		 * through passive detection and never comes back by itself.
+		 * through passive detection, and is tried again one interval later.
 		 */
 		private boolean enabled = true;
 
@@ -637,7 +637,8 @@ public class SmartStickProperties {
 
 		/**
 		 * Whether a transport failure while proxying (connection refused or reset, connect
-		 * timeout) takes the backend down at once, until an active check brings it back.
+		 * timeout) takes the backend down at once, until an active check brings it back (or,
+		 * without active checks, for one interval).
 		 */
 		private boolean passive = true;
 

@@ -1,6 +1,5 @@
 package io.smartstick.fast;
 
-import java.time.Clock;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -100,7 +99,7 @@ public final class FastProxy {
 		this.forwarding = forwarding;
 		this.pooled = pooled;
 		this.fresh = fresh;
-		this.passiveDetection = new PassiveDetection(selector.registry(), settings.passive(), settings.clock());
+		this.passiveDetection = settings.passiveDetection();
 		this.settings = settings;
 		this.observer = observer;
 		this.webSockets = webSockets;
@@ -408,23 +407,21 @@ public final class FastProxy {
 	/**
 	 * The pool's retry and error settings.
 	 *
-	 * @param passive whether transport failures take a backend down at once
+	 * @param passiveDetection what a failed attempt tells of its backend
 	 * @param retries how many times a failed request may be retried elsewhere
 	 * @param retryAfter value of {@code Retry-After} on 503 answers, in seconds
-	 * @param clock stamps passive failures
 	 */
-	public record Settings(boolean passive, int retries, String retryAfter, Clock clock) {
+	public record Settings(PassiveDetection passiveDetection, int retries, String retryAfter) {
 
 		/**
 		 * Create settings.
-		 * @param passive whether transport failures take a backend down at once
+		 * @param passiveDetection what a failed attempt tells of its backend
 		 * @param retries how many times a failed request may be retried elsewhere
 		 * @param retryAfterSeconds {@code Retry-After} on 503 answers, at least 1
-		 * @param clock stamps passive failures
 		 * @return the settings
 		 */
-		public static Settings of(boolean passive, int retries, long retryAfterSeconds, Clock clock) {
-			return new Settings(passive, retries, Long.toString(Math.max(1, retryAfterSeconds)), clock);
+		public static Settings of(PassiveDetection passiveDetection, int retries, long retryAfterSeconds) {
+			return new Settings(passiveDetection, retries, Long.toString(Math.max(1, retryAfterSeconds)));
 		}
 
 	}

@@ -1,13 +1,11 @@
 package io.smartstick.routing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.smartstick.balancer.Backend;
-import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.observe.Assignment;
 import io.smartstick.observe.SmartStickObserver;
 import io.smartstick.sticky.InFlightReleaseFilter;
@@ -90,19 +88,17 @@ public class ProxyErrorFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * Create a filter.
-	 * @param registry the backends, told of passively detected failures
-	 * @param passive whether transport failures take a backend down at once
+	 * @param passiveDetection what a failed attempt tells of its backend
 	 * @param retries how many times a failed request may be retried elsewhere
 	 * @param responseTimeout time allowed for a backend to start answering a request once
 	 * it is sent, and between any two reads of its answer
 	 * @param retryAfterSeconds value of {@code Retry-After} on 503 answers
-	 * @param clock stamps passive failures
 	 * @param observer told of retries and refusals
 	 */
-	public ProxyErrorFilter(BackendRegistry registry, boolean passive, int retries, Duration responseTimeout,
-			long retryAfterSeconds, Clock clock, SmartStickObserver observer) {
+	public ProxyErrorFilter(PassiveDetection passiveDetection, int retries, Duration responseTimeout,
+			long retryAfterSeconds, SmartStickObserver observer) {
 		this.observer = observer;
-		this.passiveDetection = new PassiveDetection(registry, passive, clock);
+		this.passiveDetection = passiveDetection;
 		this.retries = retries;
 		this.responseTimeout = responseTimeout;
 		this.retryAfterSeconds = Long.toString(Math.max(1, retryAfterSeconds));

@@ -1,6 +1,7 @@
 package io.smartstick.routing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import io.smartstick.balancer.BackendStateChange;
 import io.smartstick.test.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -74,6 +76,45 @@ class PassiveDetectionTests {
 		off.failedWhileAnswering(this.backend, ProxyFailure.RESET_DURING_RESPONSE);
 		assertThat(this.backend.isHealthy()).isTrue();
 		assertThat(this.changes).isEmpty();
+	}
+
+	@Test
+	void withoutActiveChecksABackendTakenDownIsTriedAgainAfterTheInterval() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+		try {
+			PassiveDetection unchecked = new PassiveDetection(this.registry, true, Duration.ofSeconds(10),
+					Clock.fixed(NOW, ZoneOffset.UTC));
+			unchecked.failed(this.backend, ProxyFailure.NOT_REACHED);
+			// a request in flight when it went down fails too: it schedules nothing more
+			unchecked.failedWhileAnswering(this.backend, ProxyFailure.RESET_DURING_RESPONSE);
+			time.advanceTimeBy(Duration.ofSeconds(9));
+			assertThat(this.backend.isHealthy()).isFalse();
+			time.advanceTimeBy(Duration.ofSeconds(1));
+			assertThat(this.backend.isHealthy()).isTrue();
+			assertThat(this.backend.health().cause())
+				.isEqualTo("tried again 10 s after a passive failure (no active health checks)");
+			assertThat(this.changes).extracting(BackendStateChange::healthy).containsExactly(false, true);
+			unchecked.failed(this.backend, ProxyFailure.RESET_BEFORE_RESPONSE);
+			assertThat(this.backend.isHealthy()).as("down again at its next failure").isFalse();
+			time.advanceTimeBy(Duration.ofSeconds(10));
+			assertThat(this.backend.isHealthy()).isTrue();
+		}
+		finally {
+			VirtualTimeScheduler.reset();
+		}
+	}
+
+	@Test
+	void withActiveChecksOnlyACheckBringsABackendBack() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+		try {
+			this.detection.failed(this.backend, ProxyFailure.NOT_REACHED);
+			time.advanceTimeBy(Duration.ofHours(1));
+			assertThat(this.backend.isHealthy()).isFalse();
+		}
+		finally {
+			VirtualTimeScheduler.reset();
+		}
 	}
 
 	@Test
