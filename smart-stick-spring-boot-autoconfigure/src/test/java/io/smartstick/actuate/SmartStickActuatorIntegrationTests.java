@@ -11,10 +11,10 @@ import io.smartstick.integration.TestApplication;
 import io.smartstick.sticky.StickyCookieCodec;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,8 +42,10 @@ import static org.awaitility.Awaitility.await;
 				"smartstick.sticky.secret=topsecret" })
 class SmartStickActuatorIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
 	static final JsonMapper json = JsonMapper.builder().build();
@@ -63,12 +65,6 @@ class SmartStickActuatorIntegrationTests {
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
 		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
 	}
 
 	@BeforeEach

@@ -8,9 +8,9 @@ import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.integration.TestApplication;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,11 +33,14 @@ import static org.awaitility.Awaitility.await;
 		properties = { "management.endpoints.web.exposure.include=health,metrics", "smartstick.health.interval=1h" })
 class SmartStickMetersIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
 	/** Drained: only clients sent there by cookie reach it; the failover test kills it. */
+	@RegisterExtension
 	static final TestBackend doomed = new TestBackend("2");
 
 	@LocalServerPort
@@ -56,13 +59,6 @@ class SmartStickMetersIntegrationTests {
 		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
 		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 		LoadBalancerTests.backend(properties, 2, 2, doomed::url, 0);
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
-		doomed.close();
 	}
 
 	@BeforeEach

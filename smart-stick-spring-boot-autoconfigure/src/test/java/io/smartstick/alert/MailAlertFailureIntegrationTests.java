@@ -9,10 +9,10 @@ import java.time.Duration;
 import io.smartstick.integration.TestApplication;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -43,8 +43,10 @@ class MailAlertFailureIntegrationTests {
 
 	static final String PASSWORD = "pw-Zq8vX3kT";
 
+	@RegisterExtension
 	static final TestBackend failing = new TestBackend("5");
 
+	@RegisterExtension
 	static final TestBackend healthy = new TestBackend("6");
 
 	static final HealthSwitch failingHealth = new HealthSwitch(failing);
@@ -60,12 +62,6 @@ class MailAlertFailureIntegrationTests {
 		LoadBalancerTests.backend(properties, 0, 5, failing::url, 1);
 		properties.add("smartstick.backends[0].owner", () -> "oncall@example.com");
 		LoadBalancerTests.backend(properties, 1, 6, healthy::url, 1);
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		failing.close();
-		healthy.close();
 	}
 
 	@BeforeEach

@@ -7,9 +7,9 @@ import io.smartstick.dashboard.DashboardSampler;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,10 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"smartstick.health.headers[X-Internal]=very-secret-token", "smartstick.sticky.secret=cookie-secret-1234567890" })
 class DashboardIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
+	@RegisterExtension
 	static final TestBackend api0 = new TestBackend("api-0");
 
 	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT = new ParameterizedTypeReference<>() {
@@ -65,13 +68,6 @@ class DashboardIntegrationTests {
 		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 		properties.add("smartstick.pools.api.paths", () -> "/api/**");
 		LoadBalancerTests.poolBackend(properties, "api", 0, 0, api0::url);
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
-		api0.close();
 	}
 
 	@BeforeEach

@@ -4,9 +4,9 @@ import java.net.URI;
 
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,8 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EngineChoiceIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend apiBackend = new TestBackend("api");
 
 	@DynamicPropertySource
@@ -50,12 +52,6 @@ class EngineChoiceIntegrationTests {
 		properties.add("smartstick.pools.api.paths", () -> "/api/**");
 		LoadBalancerTests.poolBackend(properties, "api", 0, 0, apiBackend::url);
 		properties.add("smartstick.pools.api.filters[0]", () -> "AddResponseHeader=X-Served-By,gateway");
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend.close();
-		apiBackend.close();
 	}
 
 	static JsonNode engines(WebTestClient client) {

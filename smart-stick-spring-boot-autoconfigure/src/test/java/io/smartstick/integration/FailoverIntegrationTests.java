@@ -19,10 +19,10 @@ import io.smartstick.sticky.InFlightReleaseFilter;
 import io.smartstick.sticky.ProxiedExchange;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -60,11 +60,14 @@ import static org.awaitility.Awaitility.await;
 				"smartstick.proxy.response-timeout=2s" })
 class FailoverIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
 	/** Drained: only clients sent there by cookie reach it; the burst test kills it. */
+	@RegisterExtension
 	static final TestBackend doomed = new TestBackend("2");
 
 	/** Nothing listens there: only clients sent there by cookie try it. */
@@ -88,14 +91,6 @@ class FailoverIntegrationTests {
 		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
 		LoadBalancerTests.backend(properties, 2, 2, doomed::url, 0);
 		LoadBalancerTests.backend(properties, 3, 3, () -> gone, 0);
-	}
-
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
-		doomed.close();
 	}
 
 	@BeforeEach

@@ -3,9 +3,9 @@ package io.smartstick.integration;
 import io.smartstick.fast.EngineChoices;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,16 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HandlerOrderIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend = new TestBackend("0");
 
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend::url, 1);
-	}
-
-	@AfterAll
-	static void stopBackend() {
-		backend.close();
 	}
 
 	@Nested

@@ -6,8 +6,8 @@ import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.balancer.Pools;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"smartstick.pools.api.sticky.failover=strict" })
 class NamedPoolsOnlyIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend api0 = new TestBackend("api-0");
 
 	@LocalServerPort
@@ -41,11 +42,6 @@ class NamedPoolsOnlyIntegrationTests {
 	@DynamicPropertySource
 	static void pools(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.poolBackend(properties, "api", 0, 0, api0::url);
-	}
-
-	@AfterAll
-	static void stopBackend() {
-		api0.close();
 	}
 
 	@Test

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 				"smartstick.proxy.retries=0" })
 class PassiveRecoveryIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend = new TestBackend("0");
 
 	@LocalServerPort
@@ -32,11 +33,6 @@ class PassiveRecoveryIntegrationTests {
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend::url, 1);
-	}
-
-	@AfterAll
-	static void stopBackend() {
-		backend.close();
 	}
 
 	@Test

@@ -8,8 +8,8 @@ import io.smartstick.balancer.AdminState;
 import io.smartstick.balancer.Pools;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,12 +32,16 @@ import static org.awaitility.Awaitility.await;
 				"smartstick.health.enabled=false", "smartstick.pools.api.paths=/api/**" })
 class PoolOperationsIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend default0 = new TestBackend("default-0");
 
+	@RegisterExtension
 	static final TestBackend default1 = new TestBackend("default-1");
 
+	@RegisterExtension
 	static final TestBackend api0 = new TestBackend("api-0");
 
+	@RegisterExtension
 	static final TestBackend api1 = new TestBackend("api-1");
 
 	@LocalServerPort
@@ -55,14 +59,6 @@ class PoolOperationsIntegrationTests {
 		LoadBalancerTests.backend(properties, 1, 1, default1::url, 1);
 		LoadBalancerTests.poolBackend(properties, "api", 0, 0, api0::url);
 		LoadBalancerTests.poolBackend(properties, "api", 1, 1, api1::url);
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		default0.close();
-		default1.close();
-		api0.close();
-		api1.close();
 	}
 
 	@Test

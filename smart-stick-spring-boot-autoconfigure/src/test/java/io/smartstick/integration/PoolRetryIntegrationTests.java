@@ -3,8 +3,8 @@ package io.smartstick.integration;
 import io.smartstick.balancer.Pools;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "smartstick.health.enabled=false", "smartstick.pools.api.paths=/api/**" })
 class PoolRetryIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend web = new TestBackend("web");
 
+	@RegisterExtension
 	static final TestBackend api1 = new TestBackend("api-1");
 
 	@LocalServerPort
@@ -40,12 +42,6 @@ class PoolRetryIntegrationTests {
 		LoadBalancerTests.poolBackend(properties, "api", 0, 0,
 				() -> "http://127.0.0.1:" + LoadBalancerTests.closedPort());
 		LoadBalancerTests.poolBackend(properties, "api", 1, 1, api1::url);
-	}
-
-	@AfterAll
-	static void stop() {
-		web.close();
-		api1.close();
 	}
 
 	@Test

@@ -5,9 +5,9 @@ import java.util.List;
 
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"smartstick.health.timeout=1500", "smartstick.health.headers[X-Internal]=very-secret-token" })
 class StatusEndpointIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
 	@LocalServerPort
@@ -45,12 +47,6 @@ class StatusEndpointIntegrationTests {
 		properties.add("smartstick.backends[1].health-method", () -> "head");
 		properties.add("smartstick.backends[1].health-algorithm", () -> "http");
 		properties.add("smartstick.backends[1].health-timeout", () -> "5s");
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
 	}
 
 	@BeforeEach

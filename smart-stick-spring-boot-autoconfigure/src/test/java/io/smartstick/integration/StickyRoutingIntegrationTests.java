@@ -15,11 +15,11 @@ import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.StickyRequests;
 import io.smartstick.test.TestBackend;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,8 +54,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class StickyRoutingIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
 	@LocalServerPort
@@ -86,12 +88,6 @@ class StickyRoutingIntegrationTests {
 		TestBackend closed = new TestBackend("closed");
 		closed.close();
 		return closed.port();
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
 	}
 
 	@BeforeEach

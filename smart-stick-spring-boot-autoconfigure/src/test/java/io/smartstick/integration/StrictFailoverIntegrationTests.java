@@ -5,8 +5,8 @@ import java.time.Instant;
 import io.smartstick.balancer.BackendRegistry;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,8 +24,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 		properties = { "smartstick.sticky.failover=strict", "smartstick.health.enabled=false" })
 class StrictFailoverIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend0 = new TestBackend("0");
 
+	@RegisterExtension
 	static final TestBackend backend1 = new TestBackend("1");
 
 	@LocalServerPort
@@ -38,12 +40,6 @@ class StrictFailoverIntegrationTests {
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend0::url, 1);
 		LoadBalancerTests.backend(properties, 1, 1, backend1::url, 1);
-	}
-
-	@AfterAll
-	static void stopBackends() {
-		backend0.close();
-		backend1.close();
 	}
 
 	@Test

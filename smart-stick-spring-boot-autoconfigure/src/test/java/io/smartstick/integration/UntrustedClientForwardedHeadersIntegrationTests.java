@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.TestBackend;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "smartstick.sticky.trusted-proxies=10\\.9\\.8\\.7", "smartstick.health.enabled=false" })
 class UntrustedClientForwardedHeadersIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend = new TestBackend("0");
 
 	@LocalServerPort
@@ -32,11 +33,6 @@ class UntrustedClientForwardedHeadersIntegrationTests {
 	@DynamicPropertySource
 	static void backends(DynamicPropertyRegistry properties) {
 		LoadBalancerTests.backend(properties, 0, 0, backend::url, 1);
-	}
-
-	@AfterAll
-	static void stopBackend() {
-		backend.close();
 	}
 
 	@Test

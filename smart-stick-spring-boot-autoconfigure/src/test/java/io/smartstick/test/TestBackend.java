@@ -5,10 +5,14 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real HTTP backend on loopback for end-to-end tests, answering {@code backend-<name>}
  * on every path and, on a few paths, showing what it received or answering slowly.
+ * Registered as a static extension, it is closed after its test class.
  *
  * <ul>
  * <li>{@code /echo} and any path below it: 200 with the request body, and the request's
@@ -30,7 +34,7 @@ import mockwebserver3.RecordedRequest;
  * of a 64 KiB body, then closes the connection; the others answer as usual</li>
  * </ul>
  */
-public final class TestBackend implements AutoCloseable {
+public final class TestBackend implements AutoCloseable, AfterAllCallback {
 
 	private final String name;
 
@@ -135,6 +139,19 @@ public final class TestBackend implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.close();
+	}
+
+	/**
+	 * Close the backend once the test class is done, when it is registered as an
+	 * extension ({@code @RegisterExtension static final TestBackend backend = ...}). Its
+	 * {@code @Nested} classes inherit the extension: the backend outlives each of them.
+	 * @param context the finished test class's context
+	 */
+	@Override
+	public void afterAll(ExtensionContext context) {
+		if (!context.getRequiredTestClass().isAnnotationPresent(Nested.class)) {
+			close();
+		}
 	}
 
 }

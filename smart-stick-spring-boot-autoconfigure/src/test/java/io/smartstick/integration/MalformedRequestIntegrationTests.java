@@ -7,8 +7,8 @@ import java.time.Duration;
 import io.smartstick.test.LoadBalancerTests;
 import io.smartstick.test.RawHttp;
 import io.smartstick.test.TestBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,15 +20,18 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Request heads HTTP/1.1 requires a server to reject get {@code 400} on both engines,
- * their connection is closed, and nothing of them reaches a backend: no {@code Host} in
- * an HTTP/1.1 request, two of them, a {@code Host} that is not a host and port, a version
- * that is not HTTP/1.x.
+ * Requests as clients send them, malformed ones included, get the same answer on both
+ * engines, over a raw socket. A request target that is not a URI (a character a URI may
+ * not hold, a broken percent-escape) and a head HTTP/1.1 requires a server to reject (no
+ * {@code Host} in an HTTP/1.1 request, two of them, a {@code Host} that is not a host and
+ * port, a version that is not HTTP/1.x) are the client's mistakes: {@code 400}, and
+ * nothing reaches a backend. An unusual but valid target is proxied as sent.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "smartstick.health.enabled=false", "smartstick.proxy.retries=0" })
-class RequestHeadIntegrationTests {
+class MalformedRequestIntegrationTests {
 
+	@RegisterExtension
 	static final TestBackend backend = new TestBackend("0");
 
 	@LocalServerPort
@@ -39,9 +42,22 @@ class RequestHeadIntegrationTests {
 		LoadBalancerTests.backend(properties, 0, 0, backend::url, 1);
 	}
 
-	@AfterAll
-	static void stopBackend() {
-		backend.close();
+	@ParameterizedTest
+	@ValueSource(strings = { "/%zz", "/%", "/echo%4", "/a|b", "/a{b}", "/a\"b", "/a<b>", "/a\\b", "/a^b", "/a`b",
+			"/a[1]", "/echo?x=%zz", "/echo?x=|", "/a\u0000b" })
+	void targetThatIsNotAUriIsAnswered400WithoutReachingTheBackend(String target) throws IOException {
+		int before = backend.requestCount();
+		String answer = RawHttp.exchange(this.port, "GET", target, "");
+		assertThat(answer).startsWith("HTTP/1.1 400 ");
+		assertThat(backend.requestCount()).as("requests the backend received").isEqualTo(before);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/echo?q=[1]", "/echo?a=%41&b=%7e", "/echo/%C3%A9t%C3%A9", "/echo/caf%FF",
+			"/echo/~user/(x)!$'*+,;=:@", "/echo//double/./../x" })
+	void unusualButValidTargetIsProxiedAsSent(String target) throws IOException {
+		String answer = RawHttp.exchange(this.port, "GET", target, "");
+		assertThat(answer).startsWith("HTTP/1.1 200 ").containsIgnoringCase("echo-target: " + target + "\r\n");
 	}
 
 	@ParameterizedTest
