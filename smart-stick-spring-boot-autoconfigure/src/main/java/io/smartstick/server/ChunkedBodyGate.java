@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
-import reactor.netty.NettyPipeline;
 
 /**
  * Holds back the head of a request with a chunked body until its first chunk is decoded,
@@ -36,12 +35,7 @@ final class ChunkedBodyGate extends ChannelInboundHandlerAdapter {
 	 * @param pipeline the connection's pipeline
 	 */
 	static void install(ChannelPipeline pipeline) {
-		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
-			return;
-		}
-		String after = (pipeline.get(RequestHeadTimeout.HEADS_HANDLER) != null) ? RequestHeadTimeout.HEADS_HANDLER
-				: NettyPipeline.HttpCodec;
-		pipeline.addAfter(after, NAME, new ChunkedBodyGate());
+		RequestHeadTimeout.addBehindHeads(pipeline, NAME, new ChunkedBodyGate());
 	}
 
 	@Override

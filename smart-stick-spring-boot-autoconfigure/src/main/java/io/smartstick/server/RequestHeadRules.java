@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import reactor.netty.NettyPipeline;
 
 /**
  * Rejects as malformed the request heads that HTTP/1.1 requires a server to reject (RFC
@@ -43,12 +42,7 @@ final class RequestHeadRules extends ChannelInboundHandlerAdapter {
 	 * @param pipeline the connection's pipeline
 	 */
 	static void install(ChannelPipeline pipeline) {
-		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
-			return;
-		}
-		String after = (pipeline.get(RequestHeadTimeout.HEADS_HANDLER) != null) ? RequestHeadTimeout.HEADS_HANDLER
-				: NettyPipeline.HttpCodec;
-		pipeline.addAfter(after, NAME, new RequestHeadRules());
+		RequestHeadTimeout.addBehindHeads(pipeline, NAME, new RequestHeadRules());
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -77,6 +78,22 @@ final class RequestHeadTimeout {
 
 	private RequestHeadTimeout(Duration timeout) {
 		this.timeoutNanos = timeout.toNanos();
+	}
+
+	/**
+	 * Add a handler to a new HTTP/1.1 connection's pipeline, behind its HTTP codec and the
+	 * head timeout's handler when there is one, so it sees whole request heads. A
+	 * connection without an HTTP codec is left alone.
+	 * @param pipeline the connection's pipeline
+	 * @param name the handler's name
+	 * @param handler the handler
+	 */
+	static void addBehindHeads(ChannelPipeline pipeline, String name, ChannelHandler handler) {
+		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
+			return;
+		}
+		pipeline.addAfter((pipeline.get(HEADS_HANDLER) != null) ? HEADS_HANDLER : NettyPipeline.HttpCodec, name,
+				handler);
 	}
 
 	/**
