@@ -34,16 +34,6 @@ public final class PassiveDetection {
 	private final Clock clock;
 
 	/**
-	 * Create the detection of a pool whose backends are checked actively.
-	 * @param registry the pool's backends, told of passively detected failures
-	 * @param enabled whether transport failures take a backend down at once
-	 * @param clock stamps passive failures
-	 */
-	public PassiveDetection(BackendRegistry registry, boolean enabled, Clock clock) {
-		this(registry, enabled, null, clock);
-	}
-
-	/**
 	 * Create the detection of a pool.
 	 * @param registry the pool's backends, told of passively detected failures
 	 * @param enabled whether transport failures take a backend down at once

@@ -31,7 +31,7 @@ public class ClientConnectionCustomizer implements NettyServerCustomizer {
 		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			RequestHeadTimeout.install(channel.pipeline(), this.timeout);
 			ChunkedBodyGate.install(channel.pipeline());
-			// ahead of the gate: a head it rejects is never held for its body
+			// added last behind the head timeout, so it sits ahead of the gate: a head it rejects is never held
 			RequestHeadRules.install(channel.pipeline());
 		});
 	}

@@ -147,10 +147,4 @@ final class RequestHeadRules extends ChannelInboundHandlerAdapter {
 		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 	}
 
-	@Override
-	public void channelInactive(ChannelHandlerContext ctx) {
-		this.rejected = false;
-		ctx.fireChannelInactive();
-	}
-
 }

@@ -34,7 +34,7 @@ class PassiveDetectionTests {
 
 	private final BackendRegistry registry = new BackendRegistry(List.of(this.backend), this.changes::add);
 
-	private final PassiveDetection detection = new PassiveDetection(this.registry, true,
+	private final PassiveDetection detection = new PassiveDetection(this.registry, true, null,
 			Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@Test
@@ -71,7 +71,7 @@ class PassiveDetectionTests {
 
 	@Test
 	void nothingIsTakenDownWhenPassiveDetectionIsOff() {
-		PassiveDetection off = new PassiveDetection(this.registry, false, Clock.systemUTC());
+		PassiveDetection off = new PassiveDetection(this.registry, false, null, Clock.systemUTC());
 		off.failed(this.backend, ProxyFailure.RESET_BEFORE_RESPONSE);
 		off.failedWhileAnswering(this.backend, ProxyFailure.RESET_DURING_RESPONSE);
 		assertThat(this.backend.isHealthy()).isTrue();

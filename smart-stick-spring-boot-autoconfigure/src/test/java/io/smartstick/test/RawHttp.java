@@ -75,20 +75,30 @@ public final class RawHttp {
 	}
 
 	/**
-	 * Send one request with {@code Connection: close} and return the whole answer.
+	 * Send bytes on a new connection and return all that comes back until the server
+	 * closes it, failing if it is still open after 10 s.
 	 * @param port the load balancer's port on loopback
-	 * @param method the method
-	 * @param target the request target, sent as it is
-	 * @param headers further header lines, each ending in CRLF
+	 * @param request what to send, as {@link #send} sends it
 	 * @return the answer, head and body
 	 * @throws IOException if the connection fails
 	 */
-	public static String exchange(int port, String method, String target, String headers) throws IOException {
+	public static String exchange(int port, String request) throws IOException {
 		try (Socket socket = connect(port)) {
-			send(socket, method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
-					+ "\r\n");
+			send(socket, request);
 			return readUntilClosed(socket, Duration.ofSeconds(10));
 		}
+	}
+
+	/**
+	 * Send one {@code GET} with {@code Connection: close} and return the whole answer.
+	 * @param port the load balancer's port on loopback
+	 * @param target the request target, sent as it is
+	 * @param host the {@code Host} header's value
+	 * @return the answer, head and body
+	 * @throws IOException if the connection fails
+	 */
+	public static String get(int port, String target, String host) throws IOException {
+		return exchange(port, "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
 	}
 
 }
